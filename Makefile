@@ -1,0 +1,50 @@
+# sovai — run `make help` for the targets.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export SOVAI_DATA_MIRROR ?= $(abspath ../shared/data/raw)
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.DEFAULT_GOAL := help
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
+	@echo "  Data: raw files come from SOVAI_DATA_MIRROR (now: $(SOVAI_DATA_MIRROR)) or are downloaded."
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name sovai --display-name "Python (sovai)" >/dev/null
+	@touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install sovai with its test/dev extras
+
+test: $(STAMP) ## Run the test suite (unit, data, notebooks in fast mode)
+	$(BIN)/python -m pytest -n $(JOBS) -q
+
+lint: $(STAMP) ## ruff (lint + import order) and a check that notebooks carry no outputs
+	$(BIN)/ruff check sovai tests benchmarks tools
+	$(BIN)/ruff format --check sovai tests benchmarks tools
+	$(BIN)/python tools/check_notebooks.py notebooks
+
+format: $(STAMP) ## Auto-format code and strip notebook outputs
+	$(BIN)/ruff check --fix sovai tests benchmarks tools
+	$(BIN)/ruff format sovai tests benchmarks tools
+	$(BIN)/nbstripout notebooks/*.ipynb
+
+report: $(STAMP) ## Build every notebook, figure, table and the HTML index into reports/
+	$(BIN)/sovai build --out reports --jobs $(JOBS)
+
+lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel
+	$(BIN)/jupyter lab notebooks
+
+bench: $(STAMP) ## Run the benchmark scripts (print timings and memory)
+	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
+
+clean: ## Remove build outputs (reports/) but keep the venv and the data cache
+	rm -rf reports/*/ reports/*.html reports/*.json
+
+.PHONY: help install test lint format report lab bench clean
