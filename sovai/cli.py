@@ -28,7 +28,11 @@ def _cmd_data(args: argparse.Namespace) -> int:
         for folder in folders:
             ents = [e for e in reg.values() if e.folder == folder]
             size = sum(e.size for e in ents)
-            flag = " [NON-COMMERCIAL]" if ents[0].non_commercial else (" [licence unclear]" if ents[0].licence_flag else "")
+            flag = (
+                " [NON-COMMERCIAL]"
+                if ents[0].non_commercial
+                else (" [licence unclear]" if ents[0].licence_flag else "")
+            )
             print(f"{folder:34s} {len(ents):4d} file(s) {size / 1e6:8.2f} MB  {ents[0].licence}{flag}")
         print(f"{len(reg)} files pinned in {registry.paths.REGISTRY_FILE}")
         return EXIT_OK
@@ -37,7 +41,10 @@ def _cmd_data(args: argparse.Namespace) -> int:
         for p in problems:
             print(f"FAIL {p}", file=sys.stderr)
         n = len(registry.keys())
-        print(f"verified {n - len(problems)}/{n} files" + (f"; {len(problems)} problem(s)" if problems else ": all sha256 match"))
+        print(
+            f"verified {n - len(problems)}/{n} files"
+            + (f"; {len(problems)} problem(s)" if problems else ": all sha256 match")
+        )
         return EXIT_FAILED if problems else EXIT_OK
     if args.action == "fetch":
         failed = 0
@@ -90,7 +97,9 @@ def _cmd_profile(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
-    parser = argparse.ArgumentParser(prog="sovai", description="AI sovereignty analysis: data, build, profiles, validation.")
+    parser = argparse.ArgumentParser(
+        prog="sovai", description="AI sovereignty analysis: data, build, profiles, validation."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     data = sub.add_parser("data", help="pinned raw data: list, fetch, verify")
@@ -101,7 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     build = sub.add_parser("build", help="execute notebooks with papermill into reports")
     build.add_argument("notebooks", nargs="*", help="notebook names or paths (default: all in notebooks/)")
-    build.add_argument("-p", "--param", nargs=2, action="append", metavar=("KEY", "VALUE"), help="parameter (YAML value)")
+    build.add_argument(
+        "-p", "--param", nargs=2, action="append", metavar=("KEY", "VALUE"), help="parameter (YAML value)"
+    )
     build.add_argument("-f", "--file", help="YAML file of parameters")
     build.add_argument("--out", help="output folder (default: reports/)")
     build.add_argument("--jobs", type=int, default=None, help="parallel notebooks (default: number of cores)")

@@ -94,7 +94,16 @@ def reference_table() -> pd.DataFrame:
         }
     )
     kosovo = pd.DataFrame(
-        [{"iso3": "XKX", "iso2": "XK", "m49": "", "name": "Kosovo", "official_name": "Republic of Kosovo", "independent": True}]
+        [
+            {
+                "iso3": "XKX",
+                "iso2": "XK",
+                "m49": "",
+                "name": "Kosovo",
+                "official_name": "Republic of Kosovo",
+                "independent": True,
+            }
+        ]
     )
     ref = pd.concat([ref, kosovo], ignore_index=True).set_index("iso3").sort_index()
     for iso3, name in NAME_OVERRIDES.items():
@@ -135,7 +144,9 @@ def memberships(current_only: bool = False) -> pd.DataFrame:
     """
     path = paths.COUNTRIES_DIR / "memberships.csv"
     if not path.exists():
-        return pd.DataFrame(columns=["group", "iso3", "joined", "left", "source_url", "source_title", "accessed", "note"])
+        return pd.DataFrame(
+            columns=["group", "iso3", "joined", "left", "source_url", "source_title", "accessed", "note"]
+        )
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     required = {"group", "iso3", "joined", "left", "source_url"}
     missing = required - set(df.columns)
@@ -144,7 +155,9 @@ def memberships(current_only: bool = False) -> pd.DataFrame:
     unknown_groups = sorted(set(df["group"]) - set(GROUPS))
     if unknown_groups:
         row = int(df.index[df["group"].isin(unknown_groups)][0]) + 1
-        raise InputFileError(path, f"unknown group(s) {unknown_groups}; expected one of {GROUPS}", row=row, column="group")
+        raise InputFileError(
+            path, f"unknown group(s) {unknown_groups}; expected one of {GROUPS}", row=row, column="group"
+        )
     no_source = df.index[df["source_url"].str.strip() == ""]
     if len(no_source):
         raise InputFileError(path, "membership without a source", row=int(no_source[0]) + 1, column="source_url")
@@ -243,7 +256,9 @@ def _resolve_one(name: str, mapping: dict[str, str | None]) -> tuple[bool, str |
     return False, None
 
 
-def to_iso3(names: Iterable[str] | str, *, source: str | None = None, drop_aggregates: bool = False) -> list[str | None]:
+def to_iso3(
+    names: Iterable[str] | str, *, source: str | None = None, drop_aggregates: bool = False
+) -> list[str | None]:
     """Resolve country spellings to ISO3 codes.
 
     Parameters

@@ -84,7 +84,11 @@ def _check(path: Path, ent: Entry, where: str) -> None:
             f"sha256 mismatch for {ent.key} in the {where} ({path}): expected {ent.sha256}, found {found} "
             f"(size {path.stat().st_size} bytes, expected {ent.size}). The file is corrupted, truncated or a "
             "different version; it was not modified. "
-            + ("Replace the mirror copy from the upstream URL." if where == "mirror" else f"Delete {path} and run `sovai data fetch`.")
+            + (
+                "Replace the mirror copy from the upstream URL."
+                if where == "mirror"
+                else f"Delete {path} and run `sovai data fetch`."
+            )
         )
 
 

@@ -1,4 +1,4 @@
-"""Deterministic, atomic writers for tables and figures, and headline-number recording.
+r"""Deterministic, atomic writers for tables and figures, and headline-number recording.
 
 Every output goes to a temporary file in the target folder and is renamed into place, so an
 interrupted build leaves the last good output. Tables are written with sorted rows (caller's
@@ -40,7 +40,9 @@ def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     return atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def write_table(df: pd.DataFrame, path: str | os.PathLike, *, index: bool = False, sort: bool | list[str] = False) -> Path:
+def write_table(
+    df: pd.DataFrame, path: str | os.PathLike, *, index: bool = False, sort: bool | list[str] = False
+) -> Path:
     """Write a CSV table atomically and deterministically.
 
     Parameters
@@ -77,7 +79,11 @@ def save_figure(fig, path: str | os.PathLike, formats: Iterable[str] = ("png",),
     for fmt in formats:
         fmt = fmt.lower().lstrip(".")
         buf = io.BytesIO()
-        meta = {"png": {"Software": None}, "svg": {"Date": None, "Creator": None}, "pdf": {"CreationDate": None, "Producer": None, "Creator": None}}.get(fmt)
+        meta = {
+            "png": {"Software": None},
+            "svg": {"Date": None, "Creator": None},
+            "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
+        }.get(fmt)
         import matplotlib as mpl
 
         with mpl.rc_context({"svg.hashsalt": "sovai"}):

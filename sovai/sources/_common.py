@@ -26,8 +26,9 @@ def read_csv(path: str | Path, *, required: Iterable[str] = (), encoding: str = 
         df = pd.read_csv(path, encoding=encoding, **kwargs)
     except UnicodeDecodeError as exc:
         raise InputFileError(
-            path, f"cannot be decoded as {encoding} (byte {exc.object[exc.start:exc.start + 1]!r} at offset {exc.start}); "
-            "wrong encoding? Save it as UTF-8"
+            path,
+            f"cannot be decoded as {encoding} (byte {exc.object[exc.start : exc.start + 1]!r} at offset {exc.start}); "
+            "wrong encoding? Save it as UTF-8",
         ) from exc
     except pd.errors.EmptyDataError as exc:
         raise InputFileError(path, "file has no data (empty or header only)") from exc
@@ -45,9 +46,12 @@ def require_columns(df: pd.DataFrame, required: Iterable[str], path: str | Path)
 
 
 def _as_path(path: str | Path) -> Path:
-    if isinstance(path, str) and not Path(path).exists() and "/" in path and path.split("/", 1)[0] in {
-        k.split("/", 1)[0] for k in registry.keys()
-    }:
+    if (
+        isinstance(path, str)
+        and not Path(path).exists()
+        and "/" in path
+        and path.split("/", 1)[0] in {k.split("/", 1)[0] for k in registry.keys()}
+    ):
         return registry.fetch(path)
     return Path(path)
 
@@ -68,7 +72,8 @@ def tidy(df: pd.DataFrame, *, indicator: str, value: str, year: str = "year", is
 
 def keep_reference_codes(df: pd.DataFrame, column: str = "iso3", *, target_only: bool = False) -> pd.DataFrame:
     """Drop rows whose code is not an economy in the reference table (aggregates such as
-    ``OWID_WRL``, ``WLD``, ``EUU``, ``HIC``) — the drop is by whitelist, never by guess."""
+    ``OWID_WRL``, ``WLD``, ``EUU``, ``HIC``) — the drop is by whitelist, never by guess.
+    """
     from sovai.countries import reference_table, target_countries
 
     allowed = set(target_countries()) if target_only else set(reference_table().index)

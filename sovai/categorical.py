@@ -1,0 +1,859 @@
+"""The categorical country data (reconstruction of the report's Appendix A): load, validate, compare.
+
+The codings live in ``data/categorical/codings/*.csv`` in long form, one row per sourced fact::
+
+    iso3,variable,value,source_url,source_title,accessed,note
+
+A user's file in the same schema (CSV or XLSX; long, or wide with one row per country and one
+column per variable) can be loaded or validated the same way. The codebook
+(``data/categorical/codebook.yaml``) defines the variables, their types and categories.
+
+Semantics: ``true`` = found in the cited source; ``false`` = not found in the sources checked as of
+the access date; NA = not coded. The wide frame covers every target country × contract variable
+(missing → NA). The ``EUU`` pseudo-country (EU-level programmes) is kept in the long form only.
+
+Derived variables (never typed by hand): ``instrument_count`` (number of the 8 instruments coded
+true) and ``stance`` (ordered none < selective < broad < full_stack); see :func:`derive` and the
+codebook for the rule and the NA policy.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sovai import paths
+from sovai.errors import InputFileError, UnknownCountryError
+
+CODEBOOK_PATH = paths.CATEGORICAL_DIR / "codebook.yaml"
+CODINGS_DIR = paths.CATEGORICAL_DIR / "codings"
+
+#: Columns of the long form, in order.
+LONG_COLUMNS = ["iso3", "variable", "value", "source_url", "source_title", "accessed", "note"]
+#: Citation columns (a wide file may carry them per variable as ``<variable>_<column>``).
+CITATION_COLUMNS = ["source_url", "source_title", "accessed", "note"]
+#: Pseudo-countries allowed in the long form (not rows of the wide country frame).
+PSEUDO_COUNTRIES = {"EUU": "European Union"}
+_EU_SPELLINGS = {"euu", "eu", "european union"}
+#: Ordered categories of the derived stance.
+STANCE_CATEGORIES = ["none", "selective", "broad", "full_stack"]
+STANCE_DTYPE = pd.CategoricalDtype(STANCE_CATEGORIES, ordered=True)
+#: Instruments whose joint presence (with ``explicit_sovereignty``) makes a broad stance full-stack.
+FULL_STACK_REQUIRES = ["public_compute", "chip_programme", "national_llm"]
+NA_POLICIES = ("not_found", "strict")
+
+
+# --------------------------------------------------------------------------------------- codebook
+@cache
+def codebook(path: str | Path | None = None) -> dict:
+    """The parsed codebook (``data/categorical/codebook.yaml``), checked for completeness."""
+    import yaml
+
+    path = Path(path) if path else CODEBOOK_PATH
+    try:
+        book = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise InputFileError(path, f"invalid YAML: {exc}") from exc
+    for name, spec in book.get("variables", {}).items():
+        missing = [k for k in ("type", "definition", "coding_rule", "false_means", "sources_checked") if k not in spec]
+        if missing:
+            raise InputFileError(path, f"variable {name!r} lacks {missing}")
+        if spec["type"] not in ("boolean", "year", "ordinal"):
+            raise InputFileError(path, f"variable {name!r} has unknown type {spec['type']!r}")
+    return book
+
+
+def contract_variables() -> list[str]:
+    """The coded (contract) variables, in codebook order."""
+    return list(codebook()["variables"])
+
+
+def instrument_variables() -> list[str]:
+    """The 8 instruments counted by ``instrument_count``."""
+    return list(codebook()["derived"]["instruments"])
+
+
+def derived_variables() -> list[str]:
+    """Variables computed in code: ``instrument_count`` and ``stance``."""
+    return ["instrument_count", "stance"]
+
+
+def _year_range() -> tuple[int, int]:
+    lo, hi = codebook()["year_range"]
+    return int(lo), int(hi)
+
+
+@cache
+def _bool_map() -> dict[str, bool]:
+    spell = codebook()["boolean_spellings"]
+    out = {s: True for s in spell["true"]}
+    out.update({s: False for s in spell["false"]})
+    return out
+
+
+# ---------------------------------------------------------------------------------- file reading
+@dataclass
+class _Cells:
+    """Cells of one input file in long form, with their location (row, columns) for messages."""
+
+    path: str
+    frame: pd.DataFrame  # columns: country, variable, value, citations..., row, country_col, value_col, url_col
+    problems: list[str]
+
+
+def _problem(path, message: str, row: int | None = None, column: str | None = None) -> str:
+    return str(InputFileError(path, message, row=row, column=column))
+
+
+def _read_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame | None, list[str]]:
+    """Read a CSV or XLSX file as strings; return (frame or None, problems)."""
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True)
+        except Exception as exc:  # noqa: BLE001 - any openpyxl failure is a file problem
+            return None, [_problem(path, f"cannot be read as an Excel workbook: {exc}")]
+        sheets = list(wb.sheetnames)
+        wb.close()
+        if sheet is not None and sheet not in sheets:
+            return None, [_problem(path, f"no sheet named {sheet!r}; sheets available: {sheets}")]
+        df = pd.read_excel(path, sheet_name=sheet if sheet is not None else sheets[0], dtype=str, keep_default_na=False)
+        df = df.fillna("")
+    elif suffix in (".csv", ".txt", ""):
+        if sheet is not None:
+            return None, [_problem(path, f"--sheet {sheet!r} given but a CSV file has no sheets")]
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            return None, [
+                _problem(
+                    path,
+                    f"not UTF-8: byte {data[exc.start : exc.start + 1]!r} at offset {exc.start} (line {line} of the file); "
+                    "save the file as UTF-8",
+                    row=line - 1 if line > 1 else None,
+                )
+            ]
+        if not text.strip():
+            return None, [_problem(path, "file is empty")]
+        try:
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False)
+        except pd.errors.ParserError as exc:
+            return None, [_problem(path, f"malformed CSV: {exc}")]
+    else:
+        return None, [_problem(path, f"unsupported file type {suffix!r}; expected .csv or .xlsx")]
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    df = df.astype(str).apply(lambda s: s.str.strip())
+    return df, []
+
+
+def _to_cells(df: pd.DataFrame, path: Path) -> _Cells:
+    """Turn a long or wide frame into cells; report missing required columns."""
+    problems: list[str] = []
+    variables = set(contract_variables()) | set(derived_variables())
+    country_col = "iso3" if "iso3" in df.columns else ("country" if "country" in df.columns else None)
+    if country_col is None:
+        problems.append(
+            _problem(path, f"missing required column 'iso3' (or 'country'); found {list(df.columns)}", column="iso3")
+        )
+    rows = np.arange(1, len(df) + 1)
+    if "variable" in df.columns or "value" in df.columns:  # long form
+        missing = [c for c in ("variable", "value", "source_url") if c not in df.columns]
+        for col in missing:
+            problems.append(_problem(path, f"missing required column {col!r}; found {list(df.columns)}", column=col))
+        cells = pd.DataFrame(
+            {
+                "country": df[country_col] if country_col else "",
+                "variable": df["variable"] if "variable" in df.columns else "",
+                "value": df["value"] if "value" in df.columns else "",
+                **{c: (df[c] if c in df.columns else "") for c in CITATION_COLUMNS},
+                "row": rows,
+                "country_col": country_col or "iso3",
+                "value_col": "value",
+                "url_col": "source_url",
+            }
+        )
+        return _Cells(str(path), cells.reset_index(drop=True), problems)
+    # wide form: one column per variable, citations as '<variable>_<citation>' or a row-level column
+    var_cols = [c for c in df.columns if c in variables]
+    if not var_cols:
+        problems.append(
+            _problem(
+                path,
+                "neither a long file (columns iso3, variable, value, source_url) nor a wide file "
+                f"(a column per codebook variable); found {list(df.columns)}",
+                column="variable",
+            )
+        )
+        return _Cells(str(path), pd.DataFrame(), problems)
+    known_prefixes = tuple(f"{v}_" for v in variables)
+    for col in df.columns:
+        if col in (country_col, *var_cols, *CITATION_COLUMNS) or col.startswith(known_prefixes):
+            continue
+        if col.startswith("driver_") or col in ("national_ai_strategy_yr",):
+            problems.append(
+                _problem(path, f"unknown variable {col!r}; expected one of {sorted(variables)}", column=col)
+            )
+    has_url = any(f"{v}_source_url" in df.columns for v in var_cols) or "source_url" in df.columns
+    if not has_url:
+        problems.append(
+            _problem(
+                path,
+                "missing required column 'source_url' (or '<variable>_source_url' per variable)",
+                column="source_url",
+            )
+        )
+    frames = []
+    for var in var_cols:
+        part = {
+            "country": df[country_col] if country_col else "",
+            "variable": var,
+            "value": df[var],
+            "row": rows,
+            "country_col": country_col or "iso3",
+            "value_col": var,
+        }
+        for c in CITATION_COLUMNS:
+            per_var = f"{var}_{c}"
+            part[c] = df[per_var] if per_var in df.columns else (df[c] if c in df.columns else "")
+        part["url_col"] = f"{var}_source_url" if f"{var}_source_url" in df.columns else "source_url"
+        frames.append(pd.DataFrame(part))
+    cells = pd.concat(frames, ignore_index=True)
+    cells = cells[cells["value"] != ""].reset_index(drop=True)  # an empty wide cell is just missing
+    return _Cells(str(path), cells, problems)
+
+
+# ------------------------------------------------------------------------------------ validation
+def _resolve_countries(names: Iterable[str]) -> dict[str, str | None]:
+    """Map each distinct spelling to an ISO3 (or EUU), None when unknown."""
+    from sovai.countries import to_iso3
+
+    out: dict[str, str | None] = {}
+    for name in sorted(set(names)):
+        if name.casefold() in _EU_SPELLINGS:
+            out[name] = "EUU"
+            continue
+        if name == "":
+            out[name] = None
+            continue
+        try:
+            out[name] = to_iso3([name])[0]
+        except UnknownCountryError:
+            out[name] = None
+    return out
+
+
+def _check_cells(cells: _Cells) -> tuple[pd.DataFrame, list[str]]:
+    """Check every cell against the codebook; return the clean long frame and all problems."""
+    from sovai.countries import target_countries
+
+    path = cells.path
+    problems = list(cells.problems)
+    df = cells.frame
+    if df.empty:
+        return pd.DataFrame(columns=[*LONG_COLUMNS, "src_file", "src_row"]), problems
+    book = codebook()["variables"]
+    targets = set(target_countries())
+    lo, hi = _year_range()
+    bool_map = _bool_map()
+    codes = _resolve_countries(df["country"])
+    out_iso, out_val, ok = [], [], []
+    for rec in df.itertuples(index=False):
+        row, good = int(rec.row), True
+        # country
+        iso = codes.get(rec.country)
+        if rec.country == "":
+            problems.append(_problem(path, "empty country", row, rec.country_col))
+            good = False
+        elif iso is None:
+            problems.append(
+                _problem(
+                    path,
+                    f"unknown country {rec.country!r} (not an ISO3 code or a known country name)",
+                    row,
+                    rec.country_col,
+                )
+            )
+            good = False
+        elif iso not in targets and iso not in PSEUDO_COUNTRIES:
+            problems.append(
+                _problem(
+                    path,
+                    f"{rec.country!r} ({iso}) is not one of the 195 target countries (UN members, TWN, XKX) or EUU",
+                    row,
+                    rec.country_col,
+                )
+            )
+            good = False
+        # variable
+        var = rec.variable
+        if var in derived_variables():
+            problems.append(
+                _problem(
+                    path,
+                    f"{var!r} is derived (computed from the instruments) and must not be coded by hand",
+                    row,
+                    "variable",
+                )
+            )
+            good, spec = False, None
+        elif var not in book:
+            problems.append(
+                _problem(path, f"unknown variable {var!r}; expected one of {sorted(book)}", row, "variable")
+            )
+            good, spec = False, None
+        else:
+            spec = book[var]
+        # value
+        value = rec.value.strip().lower()
+        norm: str | None = None
+        if value in ("", "na", "n/a", "nan"):
+            norm = None  # explicit missing
+        elif spec is None:
+            norm = value
+        elif spec["type"] == "boolean":
+            if value in bool_map:
+                norm = "true" if bool_map[value] else "false"
+            else:
+                problems.append(
+                    _problem(
+                        path,
+                        f"value {rec.value!r} is not a category of {var!r} (boolean: true/false, yes/no, y/n, 1/0)",
+                        row,
+                        rec.value_col,
+                    )
+                )
+                good = False
+        elif spec["type"] == "year":
+            m = re.fullmatch(r"(\d{4})(?:\.0+)?", value)
+            if not m:
+                problems.append(
+                    _problem(path, f"value {rec.value!r} of {var!r} is not a four-digit year", row, rec.value_col)
+                )
+                good = False
+            elif not lo <= int(m.group(1)) <= hi:
+                problems.append(
+                    _problem(path, f"year {m.group(1)} of {var!r} is outside {lo}-{hi}", row, rec.value_col)
+                )
+                good = False
+            else:
+                norm = m.group(1)
+        # citation
+        url = rec.source_url.strip()
+        if norm is not None and url == "":
+            what = "a true" if norm == "true" else f"value {norm!r}"
+            problems.append(
+                _problem(
+                    path, f"{what} without a source_url (every coded value must cite its source)", row, rec.url_col
+                )
+            )
+            good = False
+        elif url and not re.match(r"^https?://\S+$", url):
+            problems.append(_problem(path, f"source_url {url!r} is not an http(s) URL", row, rec.url_col))
+            good = False
+        acc = rec.accessed.strip()
+        if acc and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", acc):
+            problems.append(_problem(path, f"accessed {acc!r} is not a date YYYY-MM-DD", row, "accessed"))
+            good = False
+        out_iso.append(iso)
+        out_val.append(norm)
+        ok.append(good)
+    clean = pd.DataFrame(
+        {
+            "iso3": out_iso,
+            "variable": df["variable"],
+            "value": out_val,
+            **{c: df[c] for c in CITATION_COLUMNS},
+            "src_file": path,
+            "src_row": df["row"].astype(int),
+            "src_country_col": df["country_col"],
+            "src_ok": ok,
+        }
+    )
+    # duplicates (country x variable), reported on every repeated row, naming the first occurrence
+    keyed = clean[clean["iso3"].notna()]
+    dup = keyed.duplicated(["iso3", "variable"], keep="first")
+    if dup.any():
+        first = keyed[~dup].set_index(["iso3", "variable"])["src_row"]
+        for rec in keyed[dup].itertuples(index=False):
+            problems.append(
+                _problem(
+                    path,
+                    f"duplicate {rec.iso3} x {rec.variable!r} (first at row {first[(rec.iso3, rec.variable)]})",
+                    int(rec.src_row),
+                    rec.src_country_col,
+                )
+            )
+        clean.loc[keyed.index[dup], "src_ok"] = False
+    problems.extend(_consistency(clean, path))
+    return clean, problems
+
+
+def _consistency(clean: pd.DataFrame, path: str) -> list[str]:
+    """Cross-variable rules: a strategy year with national_ai_strategy false is a contradiction."""
+    problems = []
+    ok = clean[clean["src_ok"] & clean["value"].notna()]
+    strat = ok[ok["variable"] == "national_ai_strategy"].set_index("iso3")["value"]
+    years = ok[ok["variable"] == "national_ai_strategy_year"]
+    for rec in years.itertuples(index=False):
+        if strat.get(rec.iso3) == "false":
+            problems.append(
+                _problem(
+                    path,
+                    f"{rec.iso3}: national_ai_strategy_year {rec.value} given but national_ai_strategy is false",
+                    int(rec.src_row),
+                    "value",
+                )
+            )
+    return problems
+
+
+def _default_files() -> list[Path]:
+    files = sorted(CODINGS_DIR.glob("*.csv"))
+    if not files:
+        raise FileNotFoundError(f"no coding files (*.csv) in {CODINGS_DIR}")
+    return files
+
+
+def _files(path: str | Path | Iterable[str | Path] | None) -> list[Path]:
+    if path is None:
+        return _default_files()
+    if isinstance(path, str | Path):
+        p = Path(path)
+        if p.is_dir():
+            files = sorted(p.glob("*.csv")) + sorted(p.glob("*.xlsx"))
+            if not files:
+                raise FileNotFoundError(f"{p}: no *.csv or *.xlsx coding files in this folder")
+            return files
+        return [p]
+    return [Path(p) for p in path]
+
+
+def _validate(path, sheet: str | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """Validate one or more files; return the clean long frame (valid rows) and all problems."""
+    frames, problems = [], []
+    for file in _files(path):
+        df, read_problems = _read_table(file, sheet)
+        problems.extend(read_problems)
+        if df is None:
+            continue
+        clean, probs = _check_cells(_to_cells(df, file))
+        problems.extend(probs)
+        frames.append(clean)
+    if not frames:
+        return pd.DataFrame(columns=[*LONG_COLUMNS, "src_file", "src_row", "src_ok"]), problems
+    allc = pd.concat(frames, ignore_index=True)
+    # duplicates across files
+    keyed = allc[allc["src_ok"] & allc["iso3"].notna()]
+    dup = keyed.duplicated(["iso3", "variable"], keep="first")
+    if dup.any():
+        first = keyed[~dup].set_index(["iso3", "variable"])
+        for rec in keyed[dup].itertuples(index=False):
+            f = first.loc[(rec.iso3, rec.variable)]
+            problems.append(
+                _problem(
+                    rec.src_file,
+                    f"duplicate {rec.iso3} x {rec.variable!r} (also in {f['src_file']}, row {f['src_row']})",
+                    int(rec.src_row),
+                    rec.src_country_col,
+                )
+            )
+        allc.loc[keyed.index[dup], "src_ok"] = False
+        if len({*allc["src_file"]}) > 1:
+            problems.extend(_consistency(allc[allc["src_ok"]], "(all files)"))
+    return allc, problems
+
+
+def validate_file(path: str | Path, sheet: str | None = None) -> list[str]:
+    """Check a categorical coding file against the codebook and list ALL problems.
+
+    Parameters
+    ----------
+    path
+        A CSV or XLSX file in the long schema (``iso3,variable,value,source_url,...``; a
+        ``country`` column with names may replace ``iso3``) or the wide schema (one row per
+        country, a column per variable, citations in ``source_url`` or ``<variable>_source_url``),
+        or a folder of such files.
+    sheet
+        XLSX sheet name (default: the first sheet).
+
+    Returns
+    -------
+    list of str
+        One message per problem, each naming file, row (1-based data row, header excluded) and
+        column: unknown country, duplicate country × variable, value outside the codebook's
+        categories, a value without source_url, a year outside 1990–2026, missing required column,
+        wrong sheet (with the sheets available), non-UTF-8 CSV. Empty when the file is valid.
+    """
+    _, problems = _validate(path, sheet)
+    return problems
+
+
+# ----------------------------------------------------------------------------------- the loader
+def load_categorical(
+    path: str | Path | Iterable[str | Path] | None = None,
+    *,
+    long: bool = False,
+    sheet: str | None = None,
+    na_policy: str = "not_found",
+) -> pd.DataFrame:
+    """Load, clean and validate categorical codings; return the wide country frame or the long form.
+
+    Parameters
+    ----------
+    path
+        ``None`` (default): all of ``data/categorical/codings/*.csv``. Otherwise a user's file (CSV
+        or XLSX, long or wide schema, see :func:`validate_file`), a folder, or a list of files.
+    long
+        If true, return the long form with citations (``iso3, variable, value, source_url,
+        source_title, accessed, note``; coded rows only, ``EUU`` included, sorted by iso3 and
+        variable; value is the normalised string ``"true"``/``"false"``/year).
+    sheet
+        XLSX sheet name.
+    na_policy
+        How missing instrument cells enter ``instrument_count`` and ``stance``: ``"not_found"``
+        (default) or ``"strict"`` (see :func:`derive` and the codebook).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Wide: indexed by ``iso3`` (the 195 target countries, ``EUU`` excluded), one column per
+        contract variable (nullable ``boolean``, ``Int64`` for the year) plus ``instrument_count``
+        (``Int64``) and ``stance`` (ordered categorical).
+
+    Raises
+    ------
+    InputFileError
+        On invalid input: the first problem and the number of problems
+        (run ``sovai validate FILE`` for the full list).
+    """
+    if na_policy not in NA_POLICIES:
+        raise ValueError(f"parameter 'na_policy': {na_policy!r} is not one of {NA_POLICIES}")
+    clean, problems = _validate(path, sheet)
+    if problems:
+        where = path if path is not None else CODINGS_DIR
+        raise InputFileError(
+            where,
+            f"{len(problems)} problem(s) in the categorical codings; first: {problems[0]} "
+            f"(run `sovai validate {where}` to list all)",
+        )
+    long_df = _finish_long(clean)
+    if long:
+        return long_df
+    return to_wide(long_df, na_policy=na_policy)
+
+
+def _finish_long(clean: pd.DataFrame) -> pd.DataFrame:
+    out = clean[clean["value"].notna()][LONG_COLUMNS].copy()
+    out = out.astype("string")
+    return out.sort_values(["iso3", "variable"], kind="mergesort").reset_index(drop=True)
+
+
+def to_wide(long_df: pd.DataFrame, *, na_policy: str = "not_found") -> pd.DataFrame:
+    """Long form → wide country frame (complete grid, typed columns, derived variables).
+
+    ``EUU`` (and any non-target code) is left out of the wide frame (documented EU rule).
+    """
+    from sovai.countries import target_countries
+
+    book = codebook()["variables"]
+    variables = contract_variables()
+    unknown = sorted(set(long_df["variable"]) - set(variables))
+    if unknown:
+        raise ValueError(f"long frame has unknown variable(s) {unknown}")
+    targets = target_countries()
+    dup = long_df.duplicated(["iso3", "variable"])
+    if dup.any():
+        raise ValueError(f"long frame has duplicate iso3 x variable rows:\n{long_df[dup].head()}")
+    sub = long_df[long_df["iso3"].isin(targets)]
+    grid = sub.pivot(index="iso3", columns="variable", values="value").reindex(index=targets, columns=variables)
+    wide = pd.DataFrame(index=pd.Index(targets, name="iso3"))
+    for var in variables:
+        col = grid[var].astype("string")
+        if book[var]["type"] == "boolean":
+            wide[var] = col.map({"true": True, "false": False}, na_action="ignore").astype("boolean")
+        else:
+            wide[var] = pd.to_numeric(col, errors="raise").astype("Int64")
+    wide.columns.name = None
+    return derive(wide, na_policy=na_policy)
+
+
+def derive(wide: pd.DataFrame, *, na_policy: str = "not_found") -> pd.DataFrame:
+    """Add ``instrument_count`` and ``stance`` to a wide frame of contract variables.
+
+    Rule (codebook ``derived``): the count is the number of the 8 instruments coded true; the
+    stance is ``none`` (0), ``selective`` (1–3), ``broad`` (≥ 4) and ``full_stack`` when broad AND
+    public_compute AND chip_programme AND national_llm AND explicit_sovereignty are true.
+
+    NA policy: ``"not_found"`` treats a missing cell as not found (counted 0); both derived values
+    are NA only for a country with no coded value in any contract variable. ``"strict"`` makes the
+    count NA when any instrument is NA, and the stance NA unless filling every missing cell with
+    false and with true gives the same category.
+    """
+    if na_policy not in NA_POLICIES:
+        raise ValueError(f"parameter 'na_policy': {na_policy!r} is not one of {NA_POLICIES}")
+    instruments = instrument_variables()
+    needed = [*instruments, "explicit_sovereignty"]
+    missing = [c for c in needed if c not in wide.columns]
+    if missing:
+        raise ValueError(f"wide frame lacks column(s) {missing} needed to derive instrument_count and stance")
+    out = wide.copy()
+    inst = out[instruments].astype("boolean")
+    low = inst.fillna(False).astype(bool)
+    high = inst.fillna(True).astype(bool)
+    expl = out["explicit_sovereignty"].astype("boolean")
+    stance_low = _stance(low.sum(axis=1), low[FULL_STACK_REQUIRES].all(axis=1) & expl.fillna(False).astype(bool))
+    count = low.sum(axis=1).astype("Int64")
+    if na_policy == "not_found":
+        coded = [c for c in contract_variables() if c in out.columns]
+        nothing = out[coded].isna().all(axis=1)
+        count = count.mask(nothing)
+        stance = stance_low.mask(nothing)
+    else:
+        stance_high = _stance(high.sum(axis=1), high[FULL_STACK_REQUIRES].all(axis=1) & expl.fillna(True).astype(bool))
+        count = count.mask(inst.isna().any(axis=1))
+        stance = stance_low.where(stance_low == stance_high)
+    out["instrument_count"] = count.astype("Int64")
+    out["stance"] = pd.Categorical(stance, dtype=STANCE_DTYPE)
+    return out
+
+
+def _stance(count: pd.Series, full: pd.Series) -> pd.Series:
+    cat = np.select([count == 0, count <= 3, full], ["none", "selective", "full_stack"], default="broad")
+    return pd.Series(cat, index=count.index, dtype="object")
+
+
+def stance_from_instruments(
+    instruments: dict[str, bool | None], explicit_sovereignty: bool | None, *, na_policy: str = "not_found"
+) -> str | None:
+    """The stance for one country given its instruments (convenience for documentation and tests)."""
+    cols = {v: [instruments.get(v)] for v in instrument_variables()}
+    frame = pd.DataFrame(cols, dtype="boolean")
+    frame["explicit_sovereignty"] = pd.array([explicit_sovereignty], dtype="boolean")
+    value = derive(frame, na_policy=na_policy)["stance"].iloc[0]
+    return None if pd.isna(value) else str(value)
+
+
+def to_long(wide: pd.DataFrame, citations: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Wide country frame → long form (non-missing contract variables only; derived dropped).
+
+    ``citations`` (a long frame) supplies ``source_url`` etc. by iso3 × variable; without it the
+    citation columns are empty.
+    """
+    variables = [v for v in contract_variables() if v in wide.columns]
+    data = wide[variables].copy()
+    data.index.name = "iso3"
+    rows = []
+    for var in variables:
+        col = data[var]
+        col = col[col.notna()]
+        if str(col.dtype) == "boolean" or col.dtype == bool:
+            vals = col.map({True: "true", False: "false"})
+        else:
+            vals = col.astype("Int64").astype(str)
+        rows.append(pd.DataFrame({"iso3": col.index, "variable": var, "value": vals.to_numpy()}))
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["iso3", "variable", "value"])
+    if citations is not None:
+        cit = citations[["iso3", "variable", *CITATION_COLUMNS]]
+        out = out.merge(cit, on=["iso3", "variable"], how="left", validate="1:1")
+    for c in CITATION_COLUMNS:
+        if c not in out.columns:
+            out[c] = pd.NA
+    out = out[LONG_COLUMNS].astype("string")
+    return out.sort_values(["iso3", "variable"], kind="mergesort").reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- coverage, citations
+def coverage(data: pd.DataFrame | None = None, *, by: str | None = None) -> pd.DataFrame:
+    """Coverage per variable: share of the target countries with a value, n true / n false.
+
+    Parameters
+    ----------
+    data
+        Wide frame from :func:`load_categorical` (default: our codings).
+    by
+        Optional column of :func:`sovai.countries.reference_table` (e.g. ``"un_region"``,
+        ``"wb_income"``): coverage per group × variable instead.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``variable, n_countries, n_coded, share_coded, n_true, n_false`` (``n_true``/
+        ``n_false`` NA for non-boolean variables), plus the group column when ``by`` is given.
+    """
+    from sovai.countries import reference_table
+
+    wide = load_categorical() if data is None else data
+    variables = [v for v in [*contract_variables(), *derived_variables()] if v in wide.columns]
+    if by is not None:
+        ref = reference_table()
+        if by not in ref.columns:
+            raise ValueError(
+                f"parameter 'by': {by!r} is not a column of the country reference table {list(ref.columns)}"
+            )
+        groups = ref[by].reindex(wide.index).fillna("(none)")
+        parts = []
+        for g, idx in groups.groupby(groups).groups.items():
+            part = coverage(wide.loc[idx], by=None)
+            part.insert(0, by, g)
+            parts.append(part)
+        return pd.concat(parts, ignore_index=True)
+    rows = []
+    for var in variables:
+        col = wide[var]
+        is_bool = str(col.dtype) == "boolean"
+        rows.append(
+            {
+                "variable": var,
+                "n_countries": len(col),
+                "n_coded": int(col.notna().sum()),
+                "share_coded": float(col.notna().mean()) if len(col) else np.nan,
+                "n_true": int(col.fillna(False).astype(bool).sum()) if is_bool else pd.NA,
+                "n_false": int((~col.fillna(True).astype(bool)).sum()) if is_bool else pd.NA,
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["n_true"] = out["n_true"].astype("Int64")
+    out["n_false"] = out["n_false"].astype("Int64")
+    return out
+
+
+def citation_share(long_df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per variable: coded values, and the share with a source URL and with an access date."""
+    df = load_categorical(long=True) if long_df is None else long_df
+    df = df[df["value"].notna()]
+    has_url = df["source_url"].fillna("").str.strip().str.match(r"^https?://")
+    has_date = df["accessed"].fillna("").str.strip().str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    out = (
+        pd.DataFrame({"variable": df["variable"], "url": has_url.astype(bool), "date": has_date.astype(bool)})
+        .groupby("variable", sort=True)
+        .agg(n_values=("url", "size"), share_with_url=("url", "mean"), share_with_accessed=("date", "mean"))
+        .reset_index()
+    )
+    total = pd.DataFrame(
+        [
+            {
+                "variable": "(all)",
+                "n_values": len(df),
+                "share_with_url": has_url.mean() if len(df) else np.nan,
+                "share_with_accessed": has_date.mean() if len(df) else np.nan,
+            }
+        ]
+    )
+    return pd.concat([out, total], ignore_index=True)
+
+
+# --------------------------------------------------------------------------------- comparison
+@dataclass
+class Comparison:
+    """Result of :func:`compare_categorical`.
+
+    Attributes
+    ----------
+    summary
+        One row per variable: ``n_both`` (countries coded in both), ``n_agree``, ``agreement``
+        (share), ``kappa`` (Cohen's), ``n_only_a``, ``n_only_b`` (coded in one coding only).
+    disagreements
+        ``iso3, variable, a, b`` for every country × variable coded differently in both.
+    """
+
+    summary: pd.DataFrame
+    disagreements: pd.DataFrame
+
+    def _repr_html_(self) -> str:  # pragma: no cover - notebook display
+        return self.summary._repr_html_()
+
+
+def cohen_kappa(a: Iterable, b: Iterable) -> float:
+    """Cohen's kappa of two equally long label sequences (NaN when chance agreement is 1)."""
+    a = pd.Series(list(a), dtype="object").astype(str)
+    b = pd.Series(list(b), dtype="object").astype(str)
+    if len(a) != len(b):
+        raise ValueError(f"cohen_kappa: sequences differ in length ({len(a)} vs {len(b)})")
+    n = len(a)
+    if n == 0:
+        return float("nan")
+    po = float((a.to_numpy() == b.to_numpy()).mean())
+    pa = a.value_counts(normalize=True)
+    pb = b.value_counts(normalize=True)
+    pe = float(sum(pa.get(k, 0.0) * pb.get(k, 0.0) for k in set(pa.index) | set(pb.index)))
+    if pe >= 1.0:
+        return float("nan")
+    return (po - pe) / (1.0 - pe)
+
+
+def _as_wide(x, name: str) -> pd.DataFrame:
+    if isinstance(x, str | Path):
+        return load_categorical(x)
+    if not isinstance(x, pd.DataFrame):
+        raise TypeError(f"parameter {name!r}: expected a DataFrame or a path, got {type(x).__name__}")
+    if {"variable", "value"} <= set(x.columns):
+        return to_wide(x[x["iso3"] != "EUU"])
+    return x
+
+
+def compare_categorical(a, b, *, variables: Iterable[str] | None = None) -> Comparison:
+    """Compare two codings: agreement and Cohen's kappa per variable, and the disagreements.
+
+    Parameters
+    ----------
+    a, b
+        Wide frames (index iso3), long frames, or paths to coding files (loaded with
+        :func:`load_categorical`), e.g. our codings and the report's appendix transcribed into the
+        same schema.
+    variables
+        Variables to compare (default: every contract and derived variable present in both).
+
+    Returns
+    -------
+    Comparison
+        ``summary`` per variable and ``disagreements`` (countries coded differently). Only
+        countries coded (non-missing) in both enter agreement and kappa; the others are counted
+        in ``n_only_a`` / ``n_only_b``.
+    """
+    wa, wb = _as_wide(a, "a"), _as_wide(b, "b")
+    allowed = [*contract_variables(), *derived_variables()]
+    if variables is None:
+        variables = [v for v in allowed if v in wa.columns and v in wb.columns]
+    else:
+        variables = list(variables)
+        bad = [v for v in variables if v not in wa.columns or v not in wb.columns]
+        if bad:
+            raise ValueError(f"parameter 'variables': {bad} not present in both codings")
+    rows, dis = [], []
+    for var in variables:
+        sa, sb = wa[var], wb[var]
+        idx = sa.index.union(sb.index)
+        sa, sb = sa.reindex(idx), sb.reindex(idx)
+        both = sa.notna() & sb.notna()
+        va, vb = sa[both].astype(str), sb[both].astype(str)
+        agree = va == vb
+        rows.append(
+            {
+                "variable": var,
+                "n_both": int(both.sum()),
+                "n_agree": int(agree.sum()),
+                "agreement": float(agree.mean()) if both.any() else np.nan,
+                "kappa": cohen_kappa(va, vb),
+                "n_only_a": int((sa.notna() & sb.isna()).sum()),
+                "n_only_b": int((sa.isna() & sb.notna()).sum()),
+            }
+        )
+        for iso in va.index[~agree]:
+            dis.append({"iso3": iso, "variable": var, "a": va[iso], "b": vb[iso]})
+    summary = pd.DataFrame(rows)
+    disagreements = pd.DataFrame(dis, columns=["iso3", "variable", "a", "b"])
+    disagreements = disagreements.sort_values(["variable", "iso3"], kind="mergesort").reset_index(drop=True)
+    return Comparison(summary=summary, disagreements=disagreements)
