@@ -47,7 +47,7 @@ STANCE_CATEGORIES = ["none", "selective", "broad", "full_stack"]
 STANCE_DTYPE = pd.CategoricalDtype(STANCE_CATEGORIES, ordered=True)
 #: Instruments whose joint presence (with ``explicit_sovereignty``) makes a broad stance full-stack.
 FULL_STACK_REQUIRES = ["public_compute", "chip_programme", "national_llm"]
-NA_POLICIES = ("not_found", "strict")
+NA_POLICIES = ("not_found", "coded_only", "strict")
 
 
 # --------------------------------------------------------------------------------------- codebook
@@ -597,10 +597,15 @@ def derive(wide: pd.DataFrame, *, na_policy: str = "not_found") -> pd.DataFrame:
     stance is ``none`` (0), ``selective`` (1–3), ``broad`` (≥ 4) and ``full_stack`` when broad AND
     public_compute AND chip_programme AND national_llm AND explicit_sovereignty are true.
 
-    NA policy: ``"not_found"`` treats a missing cell as not found (counted 0); both derived values
-    are NA only for a country with no coded value in any contract variable. ``"strict"`` makes the
-    count NA when any instrument is NA, and the stance NA unless filling every missing cell with
-    false and with true gives the same category.
+    NA policy (codebook ``derived``):
+
+    - ``"not_found"`` (default): a missing cell counts as not found (0). The codings record sourced
+      findings only (the research notes say absent = could not be sourced), so the count is the
+      number of instruments found in our sources, defined for every target country.
+    - ``"coded_only"``: as ``"not_found"``, but both derived values are NA for a country with no
+      coded value in any contract variable (a country the research did not reach at all).
+    - ``"strict"``: the count is NA when any instrument is NA, and the stance is NA unless filling
+      every missing cell with false and with true gives the same category.
     """
     if na_policy not in NA_POLICIES:
         raise ValueError(f"parameter 'na_policy': {na_policy!r} is not one of {NA_POLICIES}")
@@ -617,6 +622,8 @@ def derive(wide: pd.DataFrame, *, na_policy: str = "not_found") -> pd.DataFrame:
     stance_low = _stance(low.sum(axis=1), low[FULL_STACK_REQUIRES].all(axis=1) & expl.fillna(False).astype(bool))
     count = low.sum(axis=1).astype("Int64")
     if na_policy == "not_found":
+        stance = stance_low
+    elif na_policy == "coded_only":
         coded = [c for c in contract_variables() if c in out.columns]
         nothing = out[coded].isna().all(axis=1)
         count = count.mask(nothing)

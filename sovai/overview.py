@@ -1,0 +1,59 @@
+"""Data overview: coverage of each source by country and year, licences, missing countries,
+and summaries of the categorical codings (used by ``notebooks/01-data-overview.ipynb``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sovai import report_io
+from sovai.countries import reference_table
+from sovai.sources import catalog
+
+
+def coverage_tables(window: tuple[int, int] = (2019, 2026)) -> dict[str, pd.DataFrame]:
+    """Licences, coverage summary and missing-country list for every source with a loader."""
+    summary, missing = catalog.coverage(window)
+    return {"licences": catalog.licences(), "coverage": summary, "missing": missing}
+
+
+def coverage_by_region(missing: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
+    """Share of target countries covered per indicator (rows) and UN region (columns)."""
+    ref = reference_table()
+    targets = ref[ref["target"]]
+    n_region = targets.groupby("un_region").size()
+    miss = missing.merge(ref[["un_region"]], left_on="iso3", right_index=True, how="left", validate="m:1")
+    miss_counts = miss.groupby(["source", "indicator", "un_region"]).size().unstack(fill_value=0)
+    idx = pd.MultiIndex.from_frame(summary[["source", "indicator"]])
+    miss_counts = miss_counts.reindex(index=idx, columns=n_region.index, fill_value=0)
+    return (1 - miss_counts / n_region).round(3)
+
+
+def plot_coverage(share: pd.DataFrame, *, title: str = "Share of countries with data, by UN region"):
+    """Heatmap of :func:`coverage_by_region` (indicators × regions); returns the figure."""
+    import matplotlib.pyplot as plt
+
+    labels = [f"{s}: {i}" for s, i in share.index]
+    fig, ax = plt.subplots(figsize=(8, 0.22 * len(labels) + 1.5))
+    im = ax.imshow(share.to_numpy(dtype=float), aspect="auto", cmap="viridis", vmin=0, vmax=1)
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.set_xticks(range(share.shape[1]), share.columns, rotation=30, ha="right")
+    ax.set_title(title)
+    fig.colorbar(im, ax=ax, fraction=0.03, label="share of target countries")
+    fig.tight_layout()
+    return fig
+
+
+def write_overview(output_dir: str | Path, window: tuple[int, int] = (2019, 2026), formats=("png",)) -> dict[str, pd.DataFrame]:
+    """Compute the overview tables, write them under ``output_dir/tables`` and the heatmap figure."""
+    figures, tables = report_io.output_dirs(output_dir)
+    out = coverage_tables(window)
+    report_io.write_table(out["licences"], tables / "data_licences.csv", sort=["source"])
+    report_io.write_table(out["coverage"], tables / "data_coverage.csv", sort=["source", "indicator"])
+    report_io.write_table(out["missing"], tables / "data_missing_countries.csv", sort=["source", "indicator", "iso3"])
+    share = coverage_by_region(out["missing"], out["coverage"])
+    out["coverage_by_region"] = share
+    fig = plot_coverage(share)
+    report_io.save_figure(fig, figures / "data_coverage_by_region", formats)
+    return out

@@ -1,0 +1,310 @@
+"""Tests for sovai.categorical: loader, validation, derived variables, comparison, real data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from sovai import categorical as cat
+from sovai.cli import main
+from sovai.countries import target_countries
+from sovai.errors import InputFileError
+
+HEADER = "iso3,variable,value,source_url,source_title,accessed,note\n"
+URL = "https://example.org/src"
+
+
+def write(tmp_path, text: str, name: str = "codes.csv", encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def good_rows() -> str:
+    return (
+        f"FRA,national_ai_strategy,true,{URL},t,2026-11-26,\n"
+        f"FRA,national_ai_strategy_year,2018,{URL},t,2026-11-26,\n"
+        f"FRA,public_compute,yes,{URL},t,2026-11-26,\n"
+        f"Türkiye,national_llm,Y,{URL},t,2026-11-26,\n"
+        f'"Korea, Rep.",ai_law,1,{URL},t,2026-11-26,\n'
+        f"TCD,national_ai_strategy,no,{URL},t,2026-11-26,checked list\n"
+        f"EUU,chip_programme,true,{URL},EU Chips Act,2026-11-26,\n"
+    )
+
+
+# ----------------------------------------------------------------------------- loading, cleaning
+def test_load_cleans_and_completes_grid(tmp_path):
+    wide = cat.load_categorical(write(tmp_path, HEADER + good_rows()))
+    assert list(wide.index) == target_countries()
+    assert len(wide) == 195 and wide.index.name == "iso3"
+    assert set(cat.contract_variables()) <= set(wide.columns)
+    assert str(wide["national_ai_strategy"].dtype) == "boolean"
+    assert str(wide["national_ai_strategy_year"].dtype) == "Int64"
+    assert str(wide["instrument_count"].dtype) == "Int64"
+    assert wide["stance"].cat.ordered and list(wide["stance"].cat.categories) == cat.STANCE_CATEGORIES
+    assert wide.loc["FRA", "public_compute"] is True or bool(wide.loc["FRA", "public_compute"])
+    assert bool(wide.loc["TUR", "national_llm"]) and bool(wide.loc["KOR", "ai_law"])
+    assert not bool(wide.loc["TCD", "national_ai_strategy"])
+    assert wide.loc["FRA", "national_ai_strategy_year"] == 2018
+    assert pd.isna(wide.loc["USA", "public_compute"])
+    # EU rule: EUU in the long form only
+    assert "EUU" not in wide.index
+    long = cat.load_categorical(write(tmp_path, HEADER + good_rows()), long=True)
+    assert "EUU" in set(long["iso3"])
+    assert list(long.columns) == cat.LONG_COLUMNS
+    assert set(long["value"]) == {"true", "false", "2018"}
+
+
+def test_round_trip_long_wide_long(tmp_path):
+    path = write(tmp_path, HEADER + good_rows())
+    long = cat.load_categorical(path, long=True)
+    wide = cat.load_categorical(path)
+    back = cat.to_long(wide, citations=long)
+    expected = long[long["iso3"] != "EUU"].reset_index(drop=True)
+    pd.testing.assert_frame_equal(back, expected)
+    pd.testing.assert_frame_equal(cat.to_wide(back), wide)
+
+
+def test_wide_file_matches_long_file(tmp_path):
+    wide_text = (
+        "country,national_ai_strategy,national_ai_strategy_year,public_compute,source_url\n"
+        f"France,true,2018,yes,{URL}\n"
+        f"Chad,no,,,{URL}\n"
+    )
+    long_text = HEADER + (
+        f"FRA,national_ai_strategy,true,{URL},,,\n"
+        f"FRA,national_ai_strategy_year,2018,{URL},,,\n"
+        f"FRA,public_compute,true,{URL},,,\n"
+        f"TCD,national_ai_strategy,false,{URL},,,\n"
+    )
+    a = cat.load_categorical(write(tmp_path, wide_text, "wide.csv"))
+    b = cat.load_categorical(write(tmp_path, long_text, "long.csv"))
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_xlsx_load_and_wrong_sheet(tmp_path):
+    df = pd.read_csv(write(tmp_path, HEADER + good_rows()), dtype=str, keep_default_na=False)
+    xlsx = tmp_path / "codes.xlsx"
+    df.to_excel(xlsx, sheet_name="codings", index=False)
+    wide = cat.load_categorical(xlsx, sheet="codings")
+    assert bool(wide.loc["FRA", "public_compute"])
+    problems = cat.validate_file(xlsx, sheet="Sheet9")
+    assert len(problems) == 1
+    assert "codes.xlsx" in problems[0] and "'Sheet9'" in problems[0] and "['codings']" in problems[0]
+
+
+# -------------------------------------------------------------------------------- bad inputs
+@pytest.mark.parametrize(
+    ("row_text", "column", "pattern"),
+    [
+        (f"Atlantis,public_compute,true,{URL},,,\n", "iso3", "unknown country 'Atlantis'"),
+        (f"FRA,public_compute,maybe,{URL},,,\n", "value", "'maybe' is not a category"),
+        ("FRA,public_compute,true,,,,\n", "source_url", "a true without a source_url"),
+        (f"FRA,national_ai_strategy_year,1985,{URL},,,\n", "value", "year 1985 .* outside 1990-2026"),
+        (f"FRA,national_ai_strategy_year,2031,{URL},,,\n", "value", "year 2031 .* outside 1990-2026"),
+        (f"FRA,quantum_programme,true,{URL},,,\n", "variable", "unknown variable 'quantum_programme'"),
+        (f"FRA,stance,broad,{URL},,,\n", "variable", "derived"),
+        (f"HKG,public_compute,true,{URL},,,\n", "iso3", "not one of the 195 target countries"),
+    ],
+)
+def test_bad_cell_names_file_row_column(tmp_path, row_text, column, pattern):
+    path = write(tmp_path, HEADER + good_rows() + row_text)
+    problems = cat.validate_file(path)
+    assert len(problems) == 1, problems
+    msg = problems[0]
+    assert str(path) in msg and "row 8" in msg and f"column {column!r}" in msg
+    assert pd.Series([msg]).str.contains(pattern).iloc[0], msg
+    with pytest.raises(InputFileError, match=r"1 problem\(s\)"):
+        cat.load_categorical(path)
+
+
+def test_duplicate_country_variable(tmp_path):
+    path = write(tmp_path, HEADER + good_rows() + f"France,public_compute,false,{URL},,,\n")
+    problems = cat.validate_file(path)
+    assert len(problems) == 1
+    assert (
+        "row 8" in problems[0] and "duplicate FRA x 'public_compute'" in problems[0] and "first at row 3" in problems[0]
+    )
+
+
+def test_duplicate_across_files(tmp_path):
+    write(tmp_path, HEADER + good_rows(), "a.csv")
+    write(tmp_path, HEADER + f"FRA,public_compute,true,{URL},,,\n", "b.csv")
+    problems = cat.validate_file(tmp_path)
+    assert len(problems) == 1 and "b.csv, row 1" in problems[0] and "a.csv" in problems[0]
+
+
+def test_missing_required_column(tmp_path):
+    path = write(tmp_path, "iso3,variable,value\nFRA,public_compute,true\n")
+    problems = cat.validate_file(path)
+    assert any("missing required column 'source_url'" in p and "column 'source_url'" in p for p in problems)
+    path2 = write(tmp_path, "variable,value,source_url\npublic_compute,true,x\n", "nocountry.csv")
+    assert any("missing required column 'iso3'" in p for p in cat.validate_file(path2))
+
+
+def test_non_utf8_csv(tmp_path):
+    path = write(tmp_path, HEADER + f"Côte d'Ivoire,public_compute,true,{URL},,,\n", encoding="latin-1")
+    problems = cat.validate_file(path)
+    assert len(problems) == 1 and "not UTF-8" in problems[0] and "row 1" in problems[0] and str(path) in problems[0]
+    with pytest.raises(InputFileError, match="not UTF-8"):
+        cat.load_categorical(path)
+
+
+def test_year_contradicts_strategy(tmp_path):
+    rows = f"TCD,national_ai_strategy_year,2020,{URL},,,\n"
+    problems = cat.validate_file(write(tmp_path, HEADER + good_rows() + rows))
+    assert len(problems) == 1 and "national_ai_strategy is false" in problems[0] and "row 8" in problems[0]
+
+
+def test_all_problems_listed_and_cli_exit_1(tmp_path, capsys):
+    bad = (
+        f"Atlantis,public_compute,true,{URL},,,\n"
+        f"FRA,public_compute,perhaps,{URL},,,\n"
+        "DEU,national_llm,true,,,,\n"
+        f"ITA,national_ai_strategy_year,1950,{URL},,,\n"
+    )
+    path = write(tmp_path, HEADER + bad)
+    problems = cat.validate_file(path)
+    assert len(problems) == 4
+    assert [p.split(", row ")[1].split(",")[0] for p in problems] == ["1", "2", "3", "4"]
+    with pytest.raises(InputFileError, match=r"4 problem\(s\).*row 1"):
+        cat.load_categorical(path)
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "Atlantis" in err and "perhaps" in err and "source_url" in err and "1950" in err and "4 problem(s)" in err
+    good = write(tmp_path, HEADER + good_rows(), "good.csv")
+    assert main(["validate", str(good)]) == 0
+
+
+def test_cli_wrong_sheet(tmp_path, capsys):
+    xlsx = tmp_path / "c.xlsx"
+    pd.DataFrame({"iso3": ["FRA"], "variable": ["ai_law"], "value": ["true"], "source_url": [URL]}).to_excel(
+        xlsx, sheet_name="mine", index=False
+    )
+    assert main(["validate", str(xlsx), "--sheet", "other"]) == 1
+    assert "sheets available: ['mine']" in capsys.readouterr().err
+
+
+# ----------------------------------------------------------------------------------- stance
+def inst(**true):
+    return {v: true.get(v, False) for v in cat.instrument_variables()}
+
+
+@pytest.mark.parametrize(
+    ("instruments", "explicit", "expected"),
+    [
+        (inst(), False, "none"),
+        (inst(ai_law=True), False, "selective"),
+        (inst(ai_law=True, talent_programme=True, sovereign_cloud=True), True, "selective"),
+        (inst(ai_law=True, talent_programme=True, sovereign_cloud=True, data_localisation=True), True, "broad"),
+        (inst(public_compute=True, chip_programme=True, national_llm=True, ai_law=True), True, "full_stack"),
+        (inst(public_compute=True, chip_programme=True, national_llm=True, ai_law=True), False, "broad"),
+        (inst(public_compute=True, chip_programme=True, ai_law=True, talent_programme=True), True, "broad"),
+    ],
+)
+def test_stance_rule(instruments, explicit, expected):
+    assert cat.stance_from_instruments(instruments, explicit) == expected
+    assert cat.stance_from_instruments(instruments, explicit, na_policy="strict") == expected
+
+
+def test_stance_na_policies():
+    partial = {"ai_law": True, "talent_programme": True}  # 6 instruments missing
+    assert cat.stance_from_instruments(partial, None) == "selective"
+    assert cat.stance_from_instruments(partial, None, na_policy="strict") is None
+    # strict keeps a stance the missing cells cannot change
+    five = inst(ai_law=True, talent_programme=True, sovereign_cloud=True, data_localisation=True, public_compute=True)
+    five["chip_programme"] = None
+    assert cat.stance_from_instruments(five, False, na_policy="strict") == "broad"
+    assert cat.stance_from_instruments(five, None, na_policy="strict") is None  # could be full_stack
+    frame = pd.DataFrame(
+        {
+            v: pd.array([pd.NA, True], dtype="boolean")
+            for v in cat.contract_variables()
+            if v != "national_ai_strategy_year"
+        }
+    )
+    out = cat.derive(frame, na_policy="coded_only")
+    assert pd.isna(out["instrument_count"].iloc[0]) and pd.isna(out["stance"].iloc[0])  # nothing coded
+    default = cat.derive(frame)
+    assert default["instrument_count"].iloc[0] == 0 and default["stance"].iloc[0] == "none"
+    assert out["instrument_count"].iloc[1] == 8 and out["stance"].iloc[1] == "full_stack"
+    with pytest.raises(ValueError, match="na_policy"):
+        cat.derive(frame, na_policy="lenient")
+
+
+# ------------------------------------------------------------------------------- comparison
+def test_cohen_kappa_hand_example():
+    # 2x2 table: both true 4, a-only 1, b-only 1, both false 4 -> po 0.8, pe 0.5, kappa 0.6
+    a = [True] * 5 + [False] * 5
+    b = [True] * 4 + [False] + [True] + [False] * 4
+    assert cat.cohen_kappa(a, b) == pytest.approx(0.6)
+    assert cat.cohen_kappa(a, a) == pytest.approx(1.0)
+    assert pd.isna(cat.cohen_kappa([True, True], [True, True]))
+
+
+def test_compare_categorical():
+    idx = pd.Index(["AAA", "BBB", "CCC", "DDD", "EEE"], name="iso3")
+    a = pd.DataFrame({"ai_law": pd.array([True, True, False, False, None], dtype="boolean")}, index=idx)
+    b = pd.DataFrame({"ai_law": pd.array([True, False, False, None, True], dtype="boolean")}, index=idx)
+    res = cat.compare_categorical(a, b)
+    row = res.summary.set_index("variable").loc["ai_law"]
+    assert row["n_both"] == 3 and row["n_agree"] == 2 and row["agreement"] == pytest.approx(2 / 3)
+    assert row["n_only_a"] == 1 and row["n_only_b"] == 1
+    # kappa by hand: po=2/3; pa(T)=2/3, pb(T)=1/3 -> pe = 2/9 + 2/9 = 4/9 -> (2/3-4/9)/(5/9) = 0.4
+    assert row["kappa"] == pytest.approx(0.4)
+    assert res.disagreements.to_dict("records") == [{"iso3": "BBB", "variable": "ai_law", "a": "True", "b": "False"}]
+    with pytest.raises(ValueError, match="variables"):
+        cat.compare_categorical(a, b, variables=["national_llm"])
+
+
+def test_package_level_exports():
+    import sovai
+
+    assert sovai.load_categorical is cat.load_categorical
+    assert sovai.compare_categorical is cat.compare_categorical
+
+
+def test_coverage_by_region(tmp_path):
+    wide = cat.load_categorical(write(tmp_path, HEADER + good_rows()))
+    cov = cat.coverage(wide)
+    row = cov.set_index("variable").loc["national_ai_strategy"]
+    assert row["n_coded"] == 2 and row["n_true"] == 1 and row["n_false"] == 1
+    by = cat.coverage(wide, by="un_region")
+    assert set(by["un_region"]) >= {"Africa", "Europe", "Asia"}
+    assert by.groupby("variable")["n_countries"].sum().eq(195).all()
+    with pytest.raises(ValueError, match="'by'"):
+        cat.coverage(wide, by="continent")
+
+
+# -------------------------------------------------------------------------------- real data
+@pytest.fixture(scope="module")
+def real_long():
+    return cat.load_categorical(long=True)
+
+
+def test_real_data_validates():
+    assert cat.validate_file(cat.CODINGS_DIR) == []
+
+
+def test_real_data_complete_grid():
+    wide = cat.load_categorical()
+    assert list(wide.index) == target_countries()
+    for var in cat.contract_variables():
+        assert var in wide.columns
+    assert wide["stance"].dropna().isin(cat.STANCE_CATEGORIES).all()
+
+
+def test_real_data_every_value_cited(real_long):
+    assert real_long["value"].notna().all()
+    assert real_long["source_url"].str.match(r"^https?://").all()
+    shares = cat.citation_share(real_long)
+    assert (shares["share_with_url"] == 1.0).all()
+
+
+def test_codebook_complete():
+    book = cat.codebook()
+    assert len(cat.instrument_variables()) == 8
+    for name, spec in book["variables"].items():
+        assert spec["sources_checked"], name
+        assert "not found" in spec["false_means"] or spec["type"] == "year", name
+    assert book["derived"]["stance"]["categories"] == cat.STANCE_CATEGORIES
