@@ -98,10 +98,10 @@ def test_xlsx_load_and_wrong_sheet(tmp_path):
     ("row_text", "column", "pattern"),
     [
         (f"Atlantis,public_compute,true,{URL},,,\n", "iso3", "unknown country 'Atlantis'"),
-        (f"FRA,public_compute,maybe,{URL},,,\n", "value", "'maybe' is not a category"),
-        ("FRA,public_compute,true,,,,\n", "source_url", "a true without a source_url"),
-        (f"FRA,national_ai_strategy_year,1985,{URL},,,\n", "value", "year 1985 .* outside 1990-2026"),
-        (f"FRA,national_ai_strategy_year,2031,{URL},,,\n", "value", "year 2031 .* outside 1990-2026"),
+        (f"DEU,public_compute,maybe,{URL},,,\n", "value", "'maybe' is not a category"),
+        ("DEU,public_compute,true,,,,\n", "source_url", "a true without a source_url"),
+        (f"DEU,national_ai_strategy_year,1985,{URL},,,\n", "value", "year 1985 .* outside 1990-2026"),
+        (f"DEU,national_ai_strategy_year,2031,{URL},,,\n", "value", "year 2031 .* outside 1990-2026"),
         (f"FRA,quantum_programme,true,{URL},,,\n", "variable", "unknown variable 'quantum_programme'"),
         (f"FRA,stance,broad,{URL},,,\n", "variable", "derived"),
         (f"HKG,public_compute,true,{URL},,,\n", "iso3", "not one of the 195 target countries"),
@@ -212,7 +212,7 @@ def test_stance_na_policies():
     assert cat.stance_from_instruments(partial, None) == "selective"
     assert cat.stance_from_instruments(partial, None, na_policy="strict") is None
     # strict keeps a stance the missing cells cannot change
-    five = inst(ai_law=True, talent_programme=True, sovereign_cloud=True, data_localisation=True, public_compute=True)
+    five = inst(ai_law=True, talent_programme=True, sovereign_cloud=True, national_llm=True, public_compute=True)
     five["chip_programme"] = None
     assert cat.stance_from_instruments(five, False, na_policy="strict") == "broad"
     assert cat.stance_from_instruments(five, None, na_policy="strict") is None  # could be full_stack
