@@ -42,6 +42,8 @@ CITATION_COLUMNS = ["source_url", "source_title", "accessed", "note"]
 #: Pseudo-countries allowed in the long form (not rows of the wide country frame).
 PSEUDO_COUNTRIES = {"EUU": "European Union"}
 _EU_SPELLINGS = {"euu", "eu", "european union"}
+#: Descriptive columns a wide file may carry besides the variables (ignored).
+WIDE_IGNORED_COLUMNS = ("name", "country_name", "region")
 #: Ordered categories of the derived stance.
 STANCE_CATEGORIES = ["none", "selective", "broad", "full_stack"]
 STANCE_DTYPE = pd.CategoricalDtype(STANCE_CATEGORIES, ordered=True)
@@ -198,14 +200,18 @@ def _to_cells(df: pd.DataFrame, path: Path) -> _Cells:
             )
         )
         return _Cells(str(path), pd.DataFrame(), problems)
-    known_prefixes = tuple(f"{v}_" for v in variables)
+    known_prefixes = tuple(f"{v}_{c}" for v in variables for c in CITATION_COLUMNS)
     for col in df.columns:
-        if col in (country_col, *var_cols, *CITATION_COLUMNS) or col.startswith(known_prefixes):
+        if col in (country_col, *var_cols, *CITATION_COLUMNS, *WIDE_IGNORED_COLUMNS) or col in known_prefixes:
             continue
-        if col.startswith("driver_") or col in ("national_ai_strategy_yr",):
-            problems.append(
-                _problem(path, f"unknown variable {col!r}; expected one of {sorted(variables)}", column=col)
+        problems.append(
+            _problem(
+                path,
+                f"unknown column {col!r} in a wide file; expected codebook variables {sorted(variables)}, "
+                f"'<variable>_source_url' etc. or one of {list(WIDE_IGNORED_COLUMNS)}",
+                column=col,
             )
+        )
     has_url = any(f"{v}_source_url" in df.columns for v in var_cols) or "source_url" in df.columns
     if not has_url:
         problems.append(
@@ -263,7 +269,7 @@ def _check_cells(cells: _Cells) -> tuple[pd.DataFrame, list[str]]:
     problems = list(cells.problems)
     df = cells.frame
     if df.empty:
-        return pd.DataFrame(columns=[*LONG_COLUMNS, "src_file", "src_row"]), problems
+        return pd.DataFrame(columns=[*LONG_COLUMNS, "src_file", "src_row", "src_country_col", "src_ok"]), problems
     book = codebook()["variables"]
     targets = set(target_countries())
     lo, hi = _year_range()
@@ -454,7 +460,8 @@ def _validate(path, sheet: str | None = None) -> tuple[pd.DataFrame, list[str]]:
         frames.append(clean)
     if not frames:
         return pd.DataFrame(columns=[*LONG_COLUMNS, "src_file", "src_row", "src_ok"]), problems
-    allc = pd.concat(frames, ignore_index=True)
+    allc = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    allc["src_ok"] = allc["src_ok"].astype(bool)
     # duplicates across files
     keyed = allc[allc["src_ok"] & allc["iso3"].notna()]
     dup = keyed.duplicated(["iso3", "variable"], keep="first")

@@ -82,6 +82,12 @@ def test_wide_file_matches_long_file(tmp_path):
     pd.testing.assert_frame_equal(a, b)
 
 
+def test_wide_file_unknown_column(tmp_path):
+    text = f"iso3,name,public_comptue,source_url\nFRA,France,true,{URL}\n"
+    problems = cat.validate_file(write(tmp_path, text))
+    assert any("unknown column 'public_comptue'" in p and "column 'public_comptue'" in p for p in problems)
+
+
 def test_xlsx_load_and_wrong_sheet(tmp_path):
     df = pd.read_csv(write(tmp_path, HEADER + good_rows()), dtype=str, keep_default_na=False)
     xlsx = tmp_path / "codes.xlsx"
