@@ -92,3 +92,19 @@ def test_resolve_countries_groups_and_errors():
         resolve_countries(["Narnia"])
     with pytest.raises(ValueError, match="unknown group"):
         members("G99")
+
+
+def test_source_mapping_files_cover_every_spelling_and_have_no_stale_entries():
+    from sovai.sources import names_by_source
+
+    for source, names in names_by_source().items():
+        mapping = countries.source_mapping(source)
+        assert set(names) <= set(mapping), f"{source}: unmapped {sorted(set(names) - set(mapping))}"
+        assert countries.unused_mapping_entries(source, names) == [], source
+        resolved = to_iso3(names, source=source)
+        assert all(c is None or c in reference_table().index for c in resolved)
+
+
+def test_unknown_spelling_in_a_source_fails_loudly():
+    with pytest.raises(UnknownCountryError, match="source 'microsoft'.*Freedonia"):
+        to_iso3(["Freedonia"], source="microsoft")
