@@ -202,6 +202,7 @@ class _Layer:
     main_bounds: np.ndarray  # (n, 4) bounds of the parts near the label point (for zooming)
     crs_name: str
     is_geographic: bool
+    lonlat: np.ndarray  # the unprojected geometries (EPSG:4326), for bounding-box selection
 
 
 def _crs(projection) -> object:
@@ -257,7 +258,7 @@ def _layer(scale: str, disputed: str, crs_wkt: str, simplify_km: float) -> _Laye
     paths = tuple(_to_path(g) for g in geoms)
     bounds = shapely.bounds(geoms)
     main_bounds = _main_bounds(ea, world, proj.geometry.values, bounds)
-    return _Layer(table, paths, bounds, main_bounds, crs.name, crs.is_geographic)
+    return _Layer(table, paths, bounds, main_bounds, crs.name, crs.is_geographic, world.geometry.values)
 
 
 def _to_path(geom) -> Path:
@@ -310,15 +311,17 @@ def _main_bounds(ea, world, display_geoms, full_bounds, reach_km: float = 2500.0
     return out
 
 
+#: Latitude band of the world-map frame (Antarctica is left out; land reaches 84°N).
+WORLD_LATITUDES = (-60.0, 85.0)
+
+
 @cache
 def _outline(crs_wkt: str) -> Path | None:
-    """The projected outline of the globe (for world maps), or None if it cannot be drawn."""
+    """The projected frame of a world map (meridians ±180° between :data:`WORLD_LATITUDES`)."""
     import pyproj
 
     crs = pyproj.CRS.from_wkt(crs_wkt)
-    if crs.is_geographic:
-        return None
-    lat = np.linspace(-90, 90, 181)
+    lat = np.linspace(*WORLD_LATITUDES, 146)
     lon = np.full_like(lat, 180.0 - 1e-9)
     xs, ys = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(
         np.concatenate([lon, -lon[::-1]]), np.concatenate([lat, lat[::-1]])
@@ -354,7 +357,8 @@ def _sequential(n: int, cmap) -> list[str]:
     cm = mpl.colormaps[cmap or DEFAULT_SEQUENTIAL]
     if n == 1:
         return [to_hex(cm(0.5))]
-    return [to_hex(cm(x)) for x in np.linspace(0.04, 0.96, n)]
+    lo, hi = (0.15, 0.9) if n <= 3 else (0.04, 0.96)  # few classes: avoid the palette's extremes
+    return [to_hex(cm(x)) for x in np.linspace(lo, hi, n)]
 
 
 def _qualitative(n: int, cmap) -> list[str]:
@@ -387,8 +391,10 @@ def _number_format(values: Sequence[float]) -> str:
     if finite and all(float(v).is_integer() for v in values if np.isfinite(v)):
         return "{:,.0f}"
     top = max(finite) if finite else 1.0
-    digits = 0 if top >= 100 else (1 if top >= 10 else (2 if top >= 1 else min(4, 2 - math.floor(math.log10(top or 1)))))
-    return "{:,.%df}" % digits
+    digits = (
+        0 if top >= 100 else (1 if top >= 10 else (2 if top >= 1 else min(4, 2 - math.floor(math.log10(top or 1)))))
+    )
+    return "{:,.%sf}".replace("%s", str(digits))
 
 
 def classify(
@@ -438,6 +444,10 @@ def classify(
     if bins is not None and scheme == "auto":
         scheme = "user_defined"
     s = values
+    if s.dtype == object and not _is_boolean(s):
+        as_num = pd.to_numeric(s, errors="coerce")
+        if as_num.notna().sum() == s.notna().sum():  # numbers stored as objects
+            s = as_num
     categorical = isinstance(s.dtype, pd.CategoricalDtype)
     textual = pd.api.types.is_string_dtype(s.dtype) and not _is_boolean(s)
     if _is_boolean(s) or categorical or textual:
@@ -492,6 +502,7 @@ def classify(
     y = present.to_numpy()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", message=".*Numba not installed.*")
         if scheme == "quantiles":
             clf = mapclassify.Quantiles(y, k=k)
         elif scheme == "fisher_jenks":
@@ -588,7 +599,9 @@ def _resolve_region(region) -> _Focus:
             vals = ref[col].astype("string")
             hit = vals.str.casefold() == name.casefold()
             if hit.fillna(False).any():
-                return _Focus(frozenset(ref.index[hit.fillna(False).to_numpy()]), None, str(vals[hit.fillna(False)].iloc[0]))
+                return _Focus(
+                    frozenset(ref.index[hit.fillna(False).to_numpy()]), None, str(vals[hit.fillna(False)].iloc[0])
+                )
         try:
             return _Focus(frozenset(countries.resolve_countries([name], parameter="region")), None, name)
         except ValueError:
@@ -613,7 +626,9 @@ def _bbox_extent(bbox, crs_wkt: str) -> tuple[float, float, float, float]:
     t = np.linspace(0, 1, 50)
     lons = np.concatenate([lon0 + (lon1 - lon0) * t, np.full(50, lon1), lon1 - (lon1 - lon0) * t, np.full(50, lon0)])
     lats = np.concatenate([np.full(50, lat0), lat0 + (lat1 - lat0) * t, np.full(50, lat1), lat1 - (lat1 - lat0) * t])
-    xs, ys = pyproj.Transformer.from_crs("EPSG:4326", pyproj.CRS.from_wkt(crs_wkt), always_xy=True).transform(lons, lats)
+    xs, ys = pyproj.Transformer.from_crs("EPSG:4326", pyproj.CRS.from_wkt(crs_wkt), always_xy=True).transform(
+        lons, lats
+    )
     ok = np.isfinite(xs) & np.isfinite(ys)
     return float(xs[ok].min()), float(ys[ok].min()), float(xs[ok].max()), float(ys[ok].max())
 
@@ -646,11 +661,14 @@ def _draw_panel(
         keep &= (iso != "ATA").fillna(True).to_numpy()
     if focus.bbox is not None:
         x0, y0, x1, y1 = _bbox_extent(focus.bbox, crs_wkt)
-        b = layer.bounds
-        in_focus = (b[:, 0] <= x1) & (b[:, 2] >= x0) & (b[:, 1] <= y1) & (b[:, 3] >= y0)
+        import shapely
+
+        in_focus = shapely.intersects(layer.lonlat, shapely.box(*focus.bbox))
         extent = (x0, y0, x1, y1)
     else:
-        in_focus = iso.isin(focus.iso3).fillna(False).to_numpy() if focus.iso3 is not None else np.ones(len(table), bool)
+        in_focus = (
+            iso.isin(focus.iso3).fillna(False).to_numpy() if focus.iso3 is not None else np.ones(len(table), bool)
+        )
         extent = None
     codes = cls.codes.reindex(iso.fillna("").to_numpy()).to_numpy()
     in_data = iso.isin(data_codes).fillna(False).to_numpy()
@@ -670,15 +688,16 @@ def _draw_panel(
         b = layer.main_bounds[sel] if focus.iso3 is not None else layer.bounds[sel]
         b = b[np.isfinite(b).all(axis=1)]
         extent = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
+    world = focus.iso3 is None and focus.bbox is None
+    outline = _outline(crs_wkt) if world else None
+    if outline is not None:  # frame for world maps
+        ax.add_patch(PathPatch(outline, facecolor="none", edgecolor=OCEAN_EDGE, linewidth=0.5, zorder=0))
+        ob = outline.get_extents()
+        extent = (min(ob.x0, extent[0]), min(ob.y0, extent[1]), max(ob.x1, extent[2]), max(ob.y1, extent[3]))
     x0, y0, x1, y1 = extent
-    pad = 0.03 * max(x1 - x0, y1 - y0)
+    pad = (0.005 if world else 0.05) * max(x1 - x0, y1 - y0)
     extent = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
 
-    # background outline for world maps
-    if focus.iso3 is None and focus.bbox is None:
-        outline = _outline(crs_wkt)
-        if outline is not None:
-            ax.add_patch(PathPatch(outline, facecolor="none", edgecolor=OCEAN_EDGE, linewidth=0.5, zorder=0))
     # collections
     if focus.iso3 is not None or focus.bbox is not None:
         ex0, ey0, ex1, ey1 = extent
@@ -802,6 +821,8 @@ def _caption(source: str | None, crs_name: str, unmatched: list[str]) -> str:
 
 def _add_legend_and_caption(fig, axes, handles, title, caption, *, ncols: int, fontsize: float):
     """Legend centred under the maps, and the source caption under the legend (left-aligned)."""
+    for a in axes:
+        a.apply_aspect()
     x0 = min(a.get_position().x0 for a in axes)
     x1 = max(a.get_position().x1 for a in axes)
     y0 = min(a.get_position().y0 for a in axes)
@@ -834,6 +855,17 @@ def _add_legend_and_caption(fig, axes, handles, title, caption, *, ncols: int, f
         )
     )
     return legend, ann
+
+
+def _fit_figure(fig, ax, figsize) -> None:
+    """Size the figure to the map's aspect: ``figsize`` width, height at most ``figsize`` height."""
+    x0, x1 = ax.get_xlim()
+    y0, y1 = ax.get_ylim()
+    aspect = (y1 - y0) / (x1 - x0)
+    width, max_height = figsize
+    height = min(max_height, width * aspect)
+    fig.set_size_inches(width, height)
+    ax.apply_aspect()
 
 
 def _new_figure(figsize) -> Figure:
@@ -922,9 +954,10 @@ def choropleth(
     cls = classify(scope, scheme=scheme, k=k, bins=bins, cmap=cmap, labels=labels, fmt=fmt)
     # out-of-focus rows are drawn as context; give them a code so lookups work
     cls.codes = cls.codes.reindex(values.index, fill_value=-1)
+    own_figure = ax is None
     fig = ax.figure if ax is not None else _new_figure(figsize)
-    if ax is None:
-        ax = fig.add_axes((0.01, 0.2, 0.98, 0.72))
+    if own_figure:  # the map fills the figure; title, legend and caption extend it (tight bbox)
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     info = _draw_panel(
         ax,
         values,
@@ -937,6 +970,8 @@ def choropleth(
         marker_size=9.0 if focus.iso3 is None and focus.bbox is None else 16.0,
         border_width=0.15 if focus.iso3 is None and focus.bbox is None else 0.3,
     )
+    if own_figure:
+        _fit_figure(fig, ax, figsize)
     if title:
         ax.set_title(title, fontsize=11, loc="left")
     caption = _caption(source, layer.crs_name, info.unmatched)
@@ -996,10 +1031,13 @@ def small_multiples(
         Display title per panel (default: the panel name with ``_`` as spaces).
     ncols, panel_size
         Grid columns and size of each panel in inches.
-    scheme, k, bins, cmap, labels, fmt, projection, region, scale, disputed, title, legend_title,
-    source, expected, small_state_km2, simplify_km, warn_unmatched
-        As in :func:`choropleth`; classes are computed on the values of all panels together so the
-        colours mean the same in every panel.
+    scheme, k, bins, cmap, labels, fmt
+        Classification, as in :func:`classify`; classes are computed on the values of all panels
+        together so the colours mean the same in every panel.
+    projection, region, scale, disputed, title, legend_title, source, expected, small_state_km2
+        As in :func:`choropleth`.
+    simplify_km, warn_unmatched
+        As in :func:`choropleth`.
 
     Returns
     -------
@@ -1012,9 +1050,7 @@ def small_multiples(
     focus = _resolve_region(region)
     crs_wkt = _crs(projection).to_wkt()
     layer = _layer(scale, disputed, crs_wkt, float(simplify_km))
-    pooled = pd.concat(
-        [s.rename(None).set_axis([f"{name}\x1f{i}" for i in s.index]) for name, s in series.items()]
-    )
+    pooled = pd.concat([s.rename(None).set_axis([f"{name}\x1f{i}" for i in s.index]) for name, s in series.items()])
     if focus.iso3 is not None:
         pooled = pooled[[key.split("\x1f", 1)[1] in focus.iso3 for key in pooled.index]]
     if len(pooled) and not isinstance(pooled.dtype, pd.CategoricalDtype):
@@ -1036,9 +1072,7 @@ def small_multiples(
     for j, (name, s) in enumerate(series.items()):
         r, c = divmod(j, ncols)
         ax = fig.add_axes((c * cell_w + 0.005, top - (r + 1) * cell_h + 0.01, cell_w - 0.01, cell_h - 0.05))
-        codes = pd.Series(
-            [shared.codes.get(f"{name}\x1f{i}", -1) for i in s.index], index=s.index, dtype=int
-        )
+        codes = pd.Series([shared.codes.get(f"{name}\x1f{i}", -1) for i in s.index], index=s.index, dtype=int)
         cls = Classification(shared.labels, shared.colors, codes, shared.kind, shared.scheme, shared.bins)
         infos[name] = _draw_panel(
             ax,
@@ -1091,3 +1125,199 @@ def _panel_series(frame, column, by, panels) -> dict[str, pd.Series]:
     if panels is None:
         raise ValueError("parameter 'panels': name the columns to map (wide form), or give 'by' (long form)")
     return {str(p): _as_series(frame, p) for p in panels}
+
+
+# --------------------------------------------------------------------------------------------
+# report helpers (used by notebooks/03-maps.ipynb)
+# --------------------------------------------------------------------------------------------
+
+#: Caption for maps of the categorical codings.
+CATEGORICAL_SOURCE = (
+    "Source: sovai categorical codings (data/categorical; every value cited with URL and access date; "
+    "a reconstruction of the report's Appendix A)"
+)
+#: Caption for maps of the rankings.
+RANKINGS_SOURCE = (
+    "Source: sovai composite index (notebook 02-rankings; indicator sources and their licences are listed "
+    "there, some non-commercial)"
+)
+
+#: Output formats :func:`save_map` accepts.
+FORMATS = ("png", "svg", "pdf")
+
+
+@dataclass
+class RankingTables:
+    """The rankings tables written by the rankings notebook, or ``None`` with the reason."""
+
+    overall: pd.DataFrame | None
+    layers: pd.DataFrame | None
+    problems: list[str]
+
+
+def read_rankings(output_dir) -> RankingTables:
+    """Read ``OUTPUT_DIR/tables/rankings_overall.csv`` and ``rankings_layers.csv`` if present.
+
+    Missing or malformed tables are not an error (the maps notebook draws what exists); each is
+    reported in ``problems`` so the notebook can say what is missing. Nothing is fabricated.
+    """
+    from pathlib import Path
+
+    tables = Path(output_dir) / "tables"
+    wanted = {
+        "overall": ("rankings_overall.csv", ["iso3", "score", "rank"]),
+        "layers": ("rankings_layers.csv", ["iso3", "layer", "score", "rank"]),
+    }
+    found: dict[str, pd.DataFrame | None] = {}
+    problems: list[str] = []
+    for key, (name, cols) in wanted.items():
+        path = tables / name
+        if not path.is_file():
+            found[key] = None
+            problems.append(f"{path} not found: run notebooks/02-rankings.ipynb first (`sovai build 02-rankings`)")
+            continue
+        df = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"iso3": "string"})
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            found[key] = None
+            problems.append(f"{path}: missing column(s) {missing}; found {list(df.columns)}")
+            continue
+        found[key] = df
+    return RankingTables(found["overall"], found["layers"], problems)
+
+
+def save_map(fig, name: str, output_dir, formats: Iterable[str] = ("png",), *, dpi: int = 200) -> list:
+    """Write ``OUTPUT_DIR/figures/map_<name>.<format>`` for each format (atomic, deterministic).
+
+    Raises
+    ------
+    ValueError
+        An unknown format (naming the ``formats`` parameter).
+    """
+    from sovai.report_io import output_dirs, save_figure
+
+    formats = [str(f).lower().lstrip(".") for f in formats]
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ValueError(f"parameter 'formats': expected a non-empty list from {FORMATS}, got {formats}")
+    figures, _ = output_dirs(output_dir)
+    fig = getattr(fig, "fig", fig)
+    return save_figure(fig, figures / f"map_{name}", formats, dpi=dpi)
+
+
+#: Maps the notebook draws by name besides the categorical variables.
+RANKING_MAPS = ("overall_rank", "layers")
+
+#: Titles, legend headings and colour maps of the standard report maps (others get defaults).
+REPORT_STYLES: dict[str, dict] = {
+    "stance": {"title": "AI sovereignty stance", "legend_title": "Stance (breadth of the instruments coded)"},
+    "instrument_count": {
+        "title": "Number of AI sovereignty instruments (of 8)",
+        "legend_title": "Instruments found in the sources",
+    },
+    "national_ai_strategy_year": {
+        "title": "Year of the first national AI strategy",
+        "legend_title": "Year adopted (earlier = darker)",
+        "cmap": "viridis",
+    },
+    "overall_rank": {
+        "title": "Overall rank on the AI-stack composite index",
+        "legend_title": "Rank (1 = highest score)",
+        "cmap": "viridis",
+    },
+    "layers": {
+        "title": "Rank on each layer of the AI stack",
+        "legend_title": "Rank (1 = highest layer score)",
+        "cmap": "viridis",
+    },
+}
+
+#: Legend labels of boolean codings (false means "not found in the sources checked").
+BOOLEAN_LABELS = {False: "no (not found in the sources checked)", True: "yes"}
+
+
+def check_variables(variables: Iterable[str], codings: pd.DataFrame | None) -> list[str]:
+    """Validate the notebook's ``variables`` parameter: categorical columns or :data:`RANKING_MAPS`.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter, the unknown names and the names available.
+    """
+    if isinstance(variables, str):
+        variables = [variables]
+    variables = list(variables)
+    known = list(codings.columns) if codings is not None else []
+    known += list(RANKING_MAPS)
+    unknown = [v for v in variables if v not in known]
+    if unknown:
+        raise ValueError(f"parameter 'variables': unknown map(s) {unknown}; available: {known}")
+    return variables
+
+
+def report_map(
+    name: str,
+    *,
+    variables: Iterable[str],
+    codings: pd.DataFrame | None,
+    rankings: RankingTables | None,
+    output_dir,
+    formats: Iterable[str] = ("png",),
+    dpi: int = 200,
+    scheme: str = "quantiles",
+    k: int = 5,
+    projection=DEFAULT_CRS,
+    region=None,
+) -> MapResult | MultiMapResult | None:
+    """Draw, save and summarise one standard report map (used by ``notebooks/03-maps.ipynb``).
+
+    ``name`` is a column of the categorical codings (``stance``, ``instrument_count``,
+    ``national_ai_strategy_year``, ``driver_*``, an instrument…), ``"overall_rank"`` or
+    ``"layers"`` (small multiples of the layer ranks). Categorical data use their natural classes;
+    ``scheme`` and ``k`` apply to the ranks. The figure is written to
+    ``OUTPUT_DIR/figures/map_<name>.<format>`` and a summary (matched, unmatched, counts) is
+    printed.
+
+    Returns
+    -------
+    MapResult, MultiMapResult or None
+        ``None`` when ``name`` is not in ``variables`` or its data are not available (the reason
+        is printed; nothing is drawn from made-up data).
+    """
+    if name not in list(variables):
+        print(f"map_{name}: not requested (parameter 'variables')")
+        return None
+    style = dict(REPORT_STYLES.get(name, {}))
+    title = style.pop("title", str(name).replace("_", " ").capitalize())
+    focus = _resolve_region(region)
+    if focus.label != "World":
+        title = f"{title} — {focus.label}"
+    common = {"projection": projection, "region": region, "title": title, **style}
+    if name == "overall_rank":
+        if rankings is None or rankings.overall is None:
+            print(
+                "map_overall_rank: not drawn — rankings table missing: "
+                + "; ".join(rankings.problems if rankings else [])
+            )
+            return None
+        result = choropleth(rankings.overall, "rank", scheme=scheme, k=k, source=RANKINGS_SOURCE, **common)
+    elif name == "layers":
+        if rankings is None or rankings.layers is None:
+            print(
+                "map_layers: not drawn — layer rankings table missing: "
+                + "; ".join(rankings.problems if rankings else [])
+            )
+            return None
+        result = small_multiples(
+            rankings.layers, "rank", by="layer", scheme=scheme, k=k, source=RANKINGS_SOURCE, **common
+        )
+    else:
+        if codings is None or name not in codings.columns:
+            print(f"map_{name}: not drawn — {name!r} is not a column of the categorical codings")
+            return None
+        labels = BOOLEAN_LABELS if _is_boolean(codings[name]) else None
+        result = choropleth(codings, name, source=CATEGORICAL_SOURCE, labels=labels, **common)
+    written = save_map(result.fig, name, output_dir, formats, dpi=dpi)
+    print(f"map_{name}: {', '.join(p.name for p in written)}")
+    print(result.summary())
+    return result

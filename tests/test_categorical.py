@@ -83,7 +83,7 @@ def test_wide_file_matches_long_file(tmp_path):
 
 
 def test_wide_file_unknown_column(tmp_path):
-    text = f"iso3,name,public_comptue,source_url\nFRA,France,true,{URL}\n"
+    text = f"iso3,name,ai_law,public_comptue,source_url\nFRA,France,true,true,{URL}\n"
     problems = cat.validate_file(write(tmp_path, text))
     assert any("unknown column 'public_comptue'" in p and "column 'public_comptue'" in p for p in problems)
 

@@ -132,7 +132,9 @@ def load_models(kind: str = "notable") -> pd.DataFrame:
     codes = dict(zip(uniq, to_iso3(uniq, source=SOURCE_ID), strict=True))
     long["iso3"] = long["country"].map(codes).astype("string")
     # distinct countries per model (Multinational counts as one party for the weight)
-    long["n_countries"] = long.groupby(["model", "publication_date", "organization"])["country"].transform("nunique").astype("Int64")
+    long["n_countries"] = (
+        long.groupby(["model", "publication_date", "organization"])["country"].transform("nunique").astype("Int64")
+    )
     long["weight"] = (1.0 / long["n_countries"]).astype("Float64")
     cols = ["model", "organization", "publication_date", "year", "country", "iso3", "n_countries", "weight"]
     return long[cols].sort_values(["publication_date", "model", "country"]).reset_index(drop=True)
@@ -199,7 +201,10 @@ def load_gpu_clusters(*, drop_possible_duplicates: bool = True, drop_superseded:
         ``name, owner, country, iso3, status, certainty, single_cluster, h100e, chips,
         first_operational, sector, possible_duplicate, superseded_by``.
     """
-    raw = read_csv(CLUSTER_KEY, required=["Name", "Status", "H100 equivalents", "Country", "Exclude", "Possible Duplicate", "Superseded by"])
+    raw = read_csv(
+        CLUSTER_KEY,
+        required=["Name", "Status", "H100 equivalents", "Country", "Exclude", "Possible Duplicate", "Superseded by"],
+    )
     df = raw[raw["Status"].astype(str).str.strip() == "Existing"]
     df = df[~_truthy(df["Exclude"])]
     if drop_possible_duplicates:

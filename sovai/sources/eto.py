@@ -72,10 +72,25 @@ def parse_market_size(text: object) -> float | None:
 @cache
 def _raw(name: str) -> pd.DataFrame:
     required = {
-        "inputs": ["input_id", "input_name", "type", "stage_name", "year", "market_share_chart_global_market_size_info"],
+        "inputs": [
+            "input_id",
+            "input_name",
+            "type",
+            "stage_name",
+            "year",
+            "market_share_chart_global_market_size_info",
+        ],
         "stages": ["stage_id", "stage_name", "market_share_chart_global_market_size_info"],
         "providers": ["provider_name", "provider_id", "provider_type", "country"],
-        "provision": ["provider_name", "provider_id", "provided_name", "provided_id", "share_provided", "year", "source"],
+        "provision": [
+            "provider_name",
+            "provider_id",
+            "provided_name",
+            "provided_id",
+            "share_provided",
+            "year",
+            "source",
+        ],
         "sequence": ["input_id", "goes_into_id", "is_type_of_id"],
     }[name]
     return read_csv(f"{FOLDER}/{name}.csv", required=required, keep_default_na=False, na_values=[""])
@@ -95,7 +110,11 @@ def _parents() -> dict[str, str]:
         child = row.input_id
         if isinstance(row.is_type_of_id, str):
             parents.setdefault(child, row.is_type_of_id)
-        elif isinstance(row.goes_into_id, str) and inputs.get(child) == "tool_resource" and inputs.get(row.goes_into_id) == "tool_resource":
+        elif (
+            isinstance(row.goes_into_id, str)
+            and inputs.get(child) == "tool_resource"
+            and inputs.get(row.goes_into_id) == "tool_resource"
+        ):
             parents.setdefault(child, row.goes_into_id)
     return parents
 
@@ -202,7 +221,9 @@ def load_providers() -> pd.DataFrame:
     prov = _raw("providers").drop_duplicates("provider_id", keep="first").copy()
     conflicts = _raw("providers").groupby("provider_id")["country"].nunique(dropna=True)
     if (conflicts > 1).any():  # pragma: no cover - data check
-        raise ValueError(f"{FOLDER}/providers.csv: provider ids with conflicting HQ countries: {conflicts[conflicts > 1].index.tolist()}")
+        raise ValueError(
+            f"{FOLDER}/providers.csv: provider ids with conflicting HQ countries: {conflicts[conflicts > 1].index.tolist()}"
+        )
     names = prov["provider_name"].where(prov["provider_type"] == "country", prov["country"])
     uniq = sorted(set(names.dropna()))
     codes = dict(zip(uniq, to_iso3(uniq, source=SOURCE_ID), strict=True))
@@ -234,7 +255,19 @@ def load_provision() -> pd.DataFrame:
         raise ValueError(f"{FOLDER}/provision.csv: input ids not in inputs.csv/stages.csv: {missing}")
     out["share"] = pd.to_numeric(out["share"], errors="raise").astype("Float64")
     out["year"] = out["year"].astype("Int64")
-    cols = ["provider_id", "provider_name", "provider_type", "iso3", "input_id", "input_name", "kind", "stage", "share", "year", "source"]
+    cols = [
+        "provider_id",
+        "provider_name",
+        "provider_type",
+        "iso3",
+        "input_id",
+        "input_name",
+        "kind",
+        "stage",
+        "share",
+        "year",
+        "source",
+    ]
     return out[cols].sort_values(["input_id", "provider_id"]).reset_index(drop=True)
 
 
@@ -263,7 +296,8 @@ def country_shares(*, include_unattributed: bool = True) -> pd.DataFrame:
 
 def classify_total(total: float | None, n_with_share: int, *, rounding_tolerance: float = ROUNDING_TOLERANCE) -> str:
     """Classify a share total: ``ok`` (within ±0.5 of 100), ``rounding`` (within the tolerance),
-    ``over``/``under`` (outside it) or ``no_shares`` (no country row carries a share)."""
+    ``over``/``under`` (outside it) or ``no_shares`` (no country row carries a share).
+    """
     if n_with_share == 0 or total is None or pd.isna(total):
         return "no_shares"
     dev = float(total) - 100.0
@@ -346,7 +380,11 @@ def weighting_segments() -> pd.DataFrame:
     for r in items.itertuples(index=False):
         if pd.notna(r.parent_id):
             children.setdefault(r.parent_id, []).append(r.input_id)
-    roots = [i for i, p in zip(items["input_id"], items["parent_id"], strict=True) if pd.isna(p) or p not in set(items["input_id"])]
+    roots = [
+        i
+        for i, p in zip(items["input_id"], items["parent_id"], strict=True)
+        if pd.isna(p) or p not in set(items["input_id"])
+    ]
     chosen: list[str] = []
 
     def visit(node: str) -> None:
