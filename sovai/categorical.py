@@ -42,6 +42,8 @@ CITATION_COLUMNS = ["source_url", "source_title", "accessed", "note"]
 #: Pseudo-countries allowed in the long form (not rows of the wide country frame).
 PSEUDO_COUNTRIES = {"EUU": "European Union"}
 _EU_SPELLINGS = {"euu", "eu", "european union"}
+#: Short names accepted by :func:`coverage` ``by=``.
+BY_ALIASES = {"region": "un_region", "subregion": "un_subregion", "income": "wb_income", "wb": "wb_region"}
 #: Descriptive columns a wide file may carry besides the variables (ignored).
 WIDE_IGNORED_COLUMNS = ("name", "country_name", "region")
 #: Ordered categories of the derived stance.
@@ -130,7 +132,20 @@ def _read_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame | None, lis
         wb.close()
         if sheet is not None and sheet not in sheets:
             return None, [_problem(path, f"no sheet named {sheet!r}; sheets available: {sheets}")]
-        df = pd.read_excel(path, sheet_name=sheet if sheet is not None else sheets[0], dtype=str, keep_default_na=False)
+        if sheet is None:  # the first sheet with a country column (a README sheet may come first)
+            for name in sheets:
+                head = pd.read_excel(path, sheet_name=name, dtype=str, nrows=0)
+                if {"iso3", "country"} & {str(c).strip().lower() for c in head.columns}:
+                    sheet = name
+                    break
+            else:
+                return None, [
+                    _problem(
+                        path,
+                        f"no sheet has an 'iso3' or 'country' column; sheets available: {sheets} (choose with --sheet)",
+                    )
+                ]
+        df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
         df = df.fillna("")
     elif suffix in (".csv", ".txt", ""):
         if sheet is not None:
@@ -175,6 +190,8 @@ def _to_cells(df: pd.DataFrame, path: Path) -> _Cells:
         missing = [c for c in ("variable", "value", "source_url") if c not in df.columns]
         for col in missing:
             problems.append(_problem(path, f"missing required column {col!r}; found {list(df.columns)}", column=col))
+        if problems:  # row checks would only repeat the missing column on every row
+            return _Cells(str(path), pd.DataFrame(), problems)
         cells = pd.DataFrame(
             {
                 "country": df[country_col] if country_col else "",
@@ -221,6 +238,8 @@ def _to_cells(df: pd.DataFrame, path: Path) -> _Cells:
                 column="source_url",
             )
         )
+    if country_col is None or not has_url:  # row checks would only repeat the missing column
+        return _Cells(str(path), pd.DataFrame(), problems)
     frames = []
     for var in var_cols:
         part = {
@@ -480,7 +499,7 @@ def _validate(path, sheet: str | None = None) -> tuple[pd.DataFrame, list[str]]:
         allc.loc[keyed.index[dup], "src_ok"] = False
         if len({*allc["src_file"]}) > 1:
             problems.extend(_consistency(allc[allc["src_ok"]], "(all files)"))
-    return allc, problems
+    return allc, list(dict.fromkeys(problems))  # a wide row repeats its country problem per cell
 
 
 def validate_file(path: str | Path, sheet: str | None = None) -> list[str]:
@@ -712,6 +731,7 @@ def coverage(data: pd.DataFrame | None = None, *, by: str | None = None) -> pd.D
     wide = load_categorical() if data is None else data
     variables = [v for v in [*contract_variables(), *derived_variables()] if v in wide.columns]
     if by is not None:
+        by = BY_ALIASES.get(by, by)
         ref = reference_table()
         if by not in ref.columns:
             raise ValueError(
@@ -818,15 +838,15 @@ def _as_wide(x, name: str) -> pd.DataFrame:
     return x
 
 
-def compare_categorical(a, b, *, variables: Iterable[str] | None = None) -> Comparison:
+def compare_categorical(a, b=None, *, variables: Iterable[str] | None = None) -> Comparison:
     """Compare two codings: agreement and Cohen's kappa per variable, and the disagreements.
 
     Parameters
     ----------
     a, b
         Wide frames (index iso3), long frames, or paths to coding files (loaded with
-        :func:`load_categorical`), e.g. our codings and the report's appendix transcribed into the
-        same schema.
+        :func:`load_categorical`), e.g. the report's appendix transcribed into the same schema
+        and our codings. ``b=None`` compares ``a`` with our codings.
     variables
         Variables to compare (default: every contract and derived variable present in both).
 
@@ -835,9 +855,11 @@ def compare_categorical(a, b, *, variables: Iterable[str] | None = None) -> Comp
     Comparison
         ``summary`` per variable and ``disagreements`` (countries coded differently). Only
         countries coded (non-missing) in both enter agreement and kappa; the others are counted
-        in ``n_only_a`` / ``n_only_b``.
+        in ``n_only_a`` / ``n_only_b``. The derived ``instrument_count`` and ``stance`` are
+        compared only for countries with at least one instrument coded in the coding concerned.
     """
-    wa, wb = _as_wide(a, "a"), _as_wide(b, "b")
+    wa = _as_wide(a, "a")
+    wb = load_categorical() if b is None else _as_wide(b, "b")
     allowed = [*contract_variables(), *derived_variables()]
     if variables is None:
         variables = [v for v in allowed if v in wa.columns and v in wb.columns]
@@ -846,9 +868,23 @@ def compare_categorical(a, b, *, variables: Iterable[str] | None = None) -> Comp
         bad = [v for v in variables if v not in wa.columns or v not in wb.columns]
         if bad:
             raise ValueError(f"parameter 'variables': {bad} not present in both codings")
+    # derived variables are compared only where both codings cover the instruments (at least one
+    # instrument coded), otherwise a coding without instrument columns would count as 'none'
+    inst = instrument_variables()
+    covered = {
+        key: (
+            w[[c for c in inst if c in w.columns]].notna().any(axis=1)
+            if any(c in w.columns for c in inst)
+            else pd.Series(False, index=w.index)
+        )
+        for key, w in (("a", wa), ("b", wb))
+    }
     rows, dis = [], []
     for var in variables:
         sa, sb = wa[var], wb[var]
+        if var in derived_variables():
+            sa = sa.where(covered["a"].reindex(sa.index, fill_value=False))
+            sb = sb.where(covered["b"].reindex(sb.index, fill_value=False))
         idx = sa.index.union(sb.index)
         sa, sb = sa.reindex(idx), sb.reindex(idx)
         both = sa.notna() & sb.notna()

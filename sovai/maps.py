@@ -231,12 +231,19 @@ def _layer(scale: str, disputed: str, crs_wkt: str, simplify_km: float) -> _Laye
 
     world, ea = _equal_area(scale, disputed)
     crs = pyproj.CRS.from_wkt(crs_wkt)
-    proj = world.to_crs(crs)
-    geoms = proj.geometry.values
+    proj = gpd.GeoSeries(_cut_at_antimeridian(world.geometry.values, _central_meridian(crs)), crs=world.crs)
+    proj = proj.to_crs(crs).to_frame("geometry")
+    geoms = np.asarray(proj.geometry.values, dtype=object)
     if simplify_km > 0:
+        # Douglas-Peucker (10x faster than the topology-preserving variant); a geometry that
+        # collapses (Tuvalu, Monaco…: smaller than the tolerance) keeps its original outline
         tol = simplify_km * 1000 if not crs.is_geographic else simplify_km / 111.0
-        geoms = shapely.simplify(geoms, tol, preserve_topology=True)
-    geoms = shapely.make_valid(geoms) if not shapely.is_valid(geoms).all() else geoms
+        simple = shapely.simplify(geoms, tol, preserve_topology=False)
+        collapsed = shapely.is_empty(simple) | ~shapely.is_valid(simple)
+        geoms = np.where(collapsed, geoms, simple)
+    invalid = ~shapely.is_valid(geoms)
+    if invalid.any():
+        geoms[invalid] = shapely.make_valid(geoms[invalid])
     geoms = shapely.orient_polygons(geoms, exterior_cw=False)
     labels = gpd.GeoSeries(gpd.points_from_xy(world["label_x"], world["label_y"]), crs="EPSG:4326")
     label_proj = labels.to_crs(crs)
@@ -258,7 +265,46 @@ def _layer(scale: str, disputed: str, crs_wkt: str, simplify_km: float) -> _Laye
     paths = tuple(_to_path(g) for g in geoms)
     bounds = shapely.bounds(geoms)
     main_bounds = _main_bounds(ea, world, proj.geometry.values, bounds)
-    return _Layer(table, paths, bounds, main_bounds, crs.name, crs.is_geographic, world.geometry.values)
+    return _Layer(table, paths, bounds, main_bounds, _crs_label(crs), crs.is_geographic, world.geometry.values)
+
+
+def _crs_label(crs) -> str:
+    """A readable name of the CRS for the caption (PROJ strings have the name "unknown")."""
+    if crs.name and crs.name.lower() != "unknown":
+        return crs.name
+    op = crs.coordinate_operation
+    if op is not None:
+        return f"{op.method_name} (central meridian {_central_meridian(crs):g}°)"
+    return crs.to_string()
+
+
+def _central_meridian(crs) -> float:
+    """The projection's central meridian (degrees; 0 when it has none, e.g. a geographic CRS)."""
+    op = crs.coordinate_operation
+    for param in op.params if op is not None else []:
+        name = param.name.lower()
+        if "longitude" in name and any(w in name for w in ("origin", "centre", "center", "central")):
+            return float(param.value)
+    return 0.0
+
+
+def _cut_at_antimeridian(geoms, lon0: float):
+    """Split the geometries along the meridian opposite ``lon0`` so that no polygon wraps around
+    the edge of a map centred on ``lon0`` (no-op for maps centred on Greenwich)."""
+    import shapely
+
+    cut = (lon0 + 360.0) % 360.0 - 180.0  # the meridian opposite lon0, in [-180, 180)
+    if abs(cut + 180.0) < 1e-9:
+        return geoms
+    geoms = np.asarray(geoms, dtype=object).copy()
+    crossing = shapely.intersects(geoms, shapely.LineString([(cut, -90.0), (cut, 90.0)]))
+    if crossing.any():
+        eps = 1e-7
+        west = shapely.box(-180.0, -90.0, cut - eps, 90.0)
+        east = shapely.box(cut + eps, -90.0, 180.0, 90.0)
+        sub = geoms[crossing]
+        geoms[crossing] = shapely.union(shapely.intersection(sub, west), shapely.intersection(sub, east))
+    return geoms
 
 
 def _to_path(geom) -> Path:
@@ -282,10 +328,14 @@ def _to_path(geom) -> Path:
     return Path(np.concatenate(verts), np.concatenate(codes))
 
 
-def _main_bounds(ea, world, display_geoms, full_bounds, reach_km: float = 2500.0) -> np.ndarray:
-    """Bounds of the parts within ``reach_km`` of the label point (the mainland), per feature.
+def _main_bounds(
+    ea, world, display_geoms, full_bounds, reach_km: float = 2500.0, min_share: float = 0.01
+) -> np.ndarray:
+    """Bounds of the main parts of each feature: its largest part, and the parts within
+    ``reach_km`` of its label point that have at least ``min_share`` of the largest part's area.
 
-    Used only to zoom on a region, so that e.g. French Guiana does not stretch a map of Europe.
+    Used only to zoom on a region, so that French Guiana or the Canary Islands do not stretch a
+    map of Europe, nor the Prince Edward Islands a map of Africa. Everything is still drawn.
     """
     import shapely
 
@@ -302,9 +352,9 @@ def _main_bounds(ea, world, display_geoms, full_bounds, reach_km: float = 2500.0
         parts_disp = shapely.get_parts(g_disp)
         if len(parts_ea) <= 1 or len(parts_ea) != len(parts_disp):
             continue
-        near = shapely.distance(parts_ea, label_ea[i]) <= reach_km * 1000
-        if not near.any():
-            near = shapely.area(parts_ea) == shapely.area(parts_ea).max()
+        area = shapely.area(parts_ea)
+        near = (shapely.distance(parts_ea, label_ea[i]) <= reach_km * 1000) & (area >= min_share * area.max())
+        near |= area == area.max()
         b = shapely.bounds(parts_disp[near])
         if np.isfinite(b).all():
             out[i] = [b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()]
@@ -317,24 +367,48 @@ WORLD_LATITUDES = (-60.0, 85.0)
 
 @cache
 def _outline(crs_wkt: str) -> Path | None:
-    """The projected frame of a world map (meridians ±180° between :data:`WORLD_LATITUDES`)."""
+    """The projected frame of a world map: the meridians opposite the central meridian and the
+    parallels of :data:`WORLD_LATITUDES`, densified (None if the projection cannot show it)."""
     import pyproj
 
     crs = pyproj.CRS.from_wkt(crs_wkt)
-    lat = np.linspace(*WORLD_LATITUDES, 146)
-    lon = np.full_like(lat, 180.0 - 1e-9)
-    xs, ys = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(
-        np.concatenate([lon, -lon[::-1]]), np.concatenate([lat, lat[::-1]])
-    )
+    lon0 = _central_meridian(crs)
+    south, north = WORLD_LATITUDES
+    east, west = lon0 + 180.0 - 1e-7, lon0 - 180.0 + 1e-7
+    lat = np.linspace(south, north, 146)
+    lon = np.linspace(east, west, 361)
+    lons = np.concatenate([np.full_like(lat, east), lon, np.full_like(lat, west), lon[::-1]])
+    lats = np.concatenate([lat, np.full_like(lon, north), lat[::-1], np.full_like(lon, south)])
+    xs, ys = pyproj.Transformer.from_crs("EPSG:4326", crs, always_xy=True).transform(lons, lats)
     xy = np.column_stack([xs, ys])
     if not np.isfinite(xy).all():
         return None
     return Path(np.vstack([xy, xy[:1]]), closed=True)
 
 
-def prepare(scale: str = "50m", projection=DEFAULT_CRS, *, disputed: str = "de_jure", simplify_km: float = 0.0) -> None:
-    """Load and reproject the geometries ahead of time (they are cached for later maps)."""
-    _layer(scale, disputed, _crs(projection).to_wkt(), float(simplify_km))
+#: Default simplification tolerance (km) of world maps and of regional maps: far below a pixel
+#: of a report figure (a world map at A4 width and 200 dpi has pixels of ~25 km).
+SIMPLIFY_KM = {"world": 5.0, "region": 1.0}
+
+
+def _simplify_tolerance(simplify_km: float | None, focus) -> float:
+    if simplify_km is None:
+        world = focus.iso3 is None and focus.bbox is None
+        return SIMPLIFY_KM["world" if world else "region"]
+    if simplify_km < 0:
+        raise ValueError(f"parameter 'simplify_km': expected a tolerance ≥ 0 km, got {simplify_km!r}")
+    return float(simplify_km)
+
+
+def prepare(
+    scale: str = "50m", projection=DEFAULT_CRS, *, disputed: str = "de_jure", simplify_km: float | None = None
+) -> None:
+    """Load and reproject the geometries ahead of time (they are cached for later world maps).
+
+    ``simplify_km=None`` prepares the default tolerance of world maps (:data:`SIMPLIFY_KM`).
+    """
+    tol = SIMPLIFY_KM["world"] if simplify_km is None else float(simplify_km)
+    _layer(scale, disputed, _crs(projection).to_wkt(), tol)
 
 
 # --------------------------------------------------------------------------------------------
@@ -388,9 +462,9 @@ def _take_colors(colors: list, n: int, parameter: str) -> list[str]:
 
 def _number_format(values: Sequence[float]) -> str:
     finite = [abs(v) for v in values if np.isfinite(v)]
-    if finite and all(float(v).is_integer() for v in values if np.isfinite(v)):
-        return "{:,.0f}"
     top = max(finite) if finite else 1.0
+    if finite and all(float(v).is_integer() for v in values if np.isfinite(v)):
+        return "{:,.0f}" if top >= 10_000 else "{:.0f}"  # no separator in years and ranks
     digits = (
         0 if top >= 100 else (1 if top >= 10 else (2 if top >= 1 else min(4, 2 - math.floor(math.log10(top or 1)))))
     )
@@ -519,11 +593,18 @@ def classify(
         warnings.warn(f"column {s.name!r}, scheme {scheme!r}: {w.message}", stacklevel=2)
     upper = [float(b) for b in clf.bins]
     lower = [float(y.min())] + upper[:-1]
-    f = fmt or _number_format([*lower, *upper])
+    if integral:  # integers (ranks, counts): class (b0, b1] holds floor(b0) + 1 … floor(b1)
+        shown_hi = [math.floor(b) for b in upper]
+        shown_lo = [int(y.min())] + [math.floor(b) + 1 for b in upper[:-1]]
+    else:
+        shown_lo, shown_hi = lower, upper
+    f = fmt or _number_format([*shown_lo, *shown_hi])
     default_labels = []
-    for i, (lo, hi) in enumerate(zip(lower, upper)):
-        if scheme == "user_defined" and i == 0 and lo > hi:
+    for i, (lo, hi) in enumerate(zip(shown_lo, shown_hi)):
+        if i == 0 and lo > hi:  # user bins below the data: nothing in the first class
             default_labels.append(f"≤ {f.format(hi)}")
+        elif integral and lo == hi:
+            default_labels.append(f.format(hi))
         else:
             default_labels.append(f"{f.format(lo)} – {f.format(hi)}")
     codes = pd.Series(-1, index=s.index, dtype=int)
@@ -555,7 +636,7 @@ def _as_series(frame: pd.DataFrame | pd.Series, column: str | None) -> pd.Series
     else:
         if column is None:
             raise ValueError("parameter 'column': required when a DataFrame is given")
-        if column not in frame.columns and not (column == "iso3"):
+        if column not in frame.columns:
             raise ValueError(f"parameter 'column': {column!r} is not a column; columns are {list(frame.columns)}")
         if "iso3" in frame.columns:
             s = frame.set_index("iso3")[column]
@@ -683,8 +764,8 @@ def _draw_panel(
     # extent
     if extent is None:
         sel = keep & (status != "context") if focus.iso3 is not None else keep
-        if not sel.any():
-            sel = keep
+        if not sel.any():  # nothing coded in the focus: frame the focus countries, else the world
+            sel = keep & in_focus if (keep & in_focus).any() else keep
         b = layer.main_bounds[sel] if focus.iso3 is not None else layer.bounds[sel]
         b = b[np.isfinite(b).all(axis=1)]
         extent = (b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max())
@@ -826,12 +907,17 @@ def _add_legend_and_caption(fig, axes, handles, title, caption, *, ncols: int, f
     x0 = min(a.get_position().x0 for a in axes)
     x1 = max(a.get_position().x1 for a in axes)
     y0 = min(a.get_position().y0 for a in axes)
+    # as many columns as fit under the map (entry width estimated from the longest label)
+    width_in = (x1 - x0) * fig.get_figwidth()
+    longest = max((len(h.get_label()) for h in handles), default=10)
+    entry_in = 0.4 + longest * fontsize * 0.55 / 72
+    ncols = max(1, min(ncols, len(handles), int(width_in // entry_in)))
     legend = fig.legend(
         handles=handles,
         title=title,
         loc="upper center",
         bbox_to_anchor=((x0 + x1) / 2, y0 - 0.005),
-        ncols=max(1, min(ncols, len(handles))),
+        ncols=ncols,
         frameon=False,
         fontsize=fontsize,
         title_fontsize=fontsize,
@@ -840,9 +926,14 @@ def _add_legend_and_caption(fig, axes, handles, title, caption, *, ncols: int, f
         columnspacing=1.2,
     )
     legend.set_gid("sovai-legend")
+    # wrap the caption to the width of the map (at least ~60 characters)
+    import textwrap
+
+    chars = max(60, int(width_in * 72 / ((fontsize - 1.5) * 0.52)))
+    wrapped = "\n".join(textwrap.fill(line, chars, break_on_hyphens=False) for line in caption.splitlines())
     ann = fig.add_artist(
         mpl.text.Annotation(
-            caption,
+            wrapped,
             xy=(x0, 0),
             xycoords=(fig.transFigure, legend),
             xytext=(0, -4),
@@ -893,7 +984,7 @@ def choropleth(
     source: str | None = None,
     expected: Iterable[str] | None = None,
     small_state_km2: float | None = None,
-    simplify_km: float = 0.0,
+    simplify_km: float | None = None,
     figsize: tuple[float, float] = (7.5, 4.4),
     ax=None,
     legend: bool = True,
@@ -927,9 +1018,11 @@ def choropleth(
         (territories, disputed areas) without data are plain context.
     small_state_km2
         Countries smaller than this (km²) are also drawn as circle markers. Default: 0.0025 % of
-        the area of the map extent (≈ 14,000 km² on a world map).
+        the area of the map extent (≈ 12,000 km² on a world map).
     simplify_km
-        Simplification tolerance in km (0 = none); small states are never lost (markers).
+        Simplification tolerance in km (0 = none). Default: 5 km for world maps, 1 km for regional
+        maps (:data:`SIMPLIFY_KM`), invisible at report resolution; it cuts the vertices (and SVG
+        and PDF sizes) by 3–5 times. Small states are never lost (they also get markers).
     figsize, ax
         Figure size in inches (A4 width by default), or an existing axes to draw into.
     legend
@@ -949,7 +1042,7 @@ def choropleth(
     focus = _resolve_region(region)
     crs = _crs(projection)
     crs_wkt = crs.to_wkt()
-    layer = _layer(scale, disputed, crs_wkt, float(simplify_km))
+    layer = _layer(scale, disputed, crs_wkt, _simplify_tolerance(simplify_km, focus))
     scope = values if focus.iso3 is None else values[values.index.isin(focus.iso3)]
     cls = classify(scope, scheme=scheme, k=k, bins=bins, cmap=cmap, labels=labels, fmt=fmt)
     # out-of-focus rows are drawn as context; give them a code so lookups work
@@ -977,7 +1070,7 @@ def choropleth(
     caption = _caption(source, layer.crs_name, info.unmatched)
     if legend:
         handles = _legend_handles(cls, info.counts, info.counts["no data"] > 0, bool(info.small_states))
-        _add_legend_and_caption(fig, [ax], handles, legend_title, caption, ncols=4, fontsize=8)
+        _add_legend_and_caption(fig, [ax], handles, legend_title, caption, ncols=6, fontsize=8)
     if info.unmatched and warn_unmatched:
         warnings.warn(
             f"{len(info.unmatched)} country code(s) in the data have no geometry and are not drawn: {info.unmatched}",
@@ -1009,7 +1102,7 @@ def small_multiples(
     source: str | None = None,
     expected: Iterable[str] | None = None,
     small_state_km2: float | None = None,
-    simplify_km: float = 0.0,
+    simplify_km: float | None = None,
     panel_size: tuple[float, float] = (3.7, 2.0),
     warn_unmatched: bool = True,
 ) -> MultiMapResult:
@@ -1049,7 +1142,7 @@ def small_multiples(
     series = _panel_series(frame, column, by, panels)
     focus = _resolve_region(region)
     crs_wkt = _crs(projection).to_wkt()
-    layer = _layer(scale, disputed, crs_wkt, float(simplify_km))
+    layer = _layer(scale, disputed, crs_wkt, _simplify_tolerance(simplify_km, focus))
     pooled = pd.concat([s.rename(None).set_axis([f"{name}\x1f{i}" for i in s.index]) for name, s in series.items()])
     if focus.iso3 is not None:
         pooled = pooled[[key.split("\x1f", 1)[1] in focus.iso3 for key in pooled.index]]
@@ -1196,7 +1289,9 @@ def save_map(fig, name: str, output_dir, formats: Iterable[str] = ("png",), *, d
     """
     from sovai.report_io import output_dirs, save_figure
 
-    formats = [str(f).lower().lstrip(".") for f in formats]
+    if isinstance(formats, str):  # "png" or "png,svg" (e.g. from a command line)
+        formats = formats.split(",")
+    formats = [str(f).strip().lower().lstrip(".") for f in formats]
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
         raise ValueError(f"parameter 'formats': expected a non-empty list from {FORMATS}, got {formats}")
@@ -1224,6 +1319,19 @@ REPORT_STYLES: dict[str, dict] = {
         "title": "Overall rank on the AI-stack composite index",
         "legend_title": "Rank (1 = highest score)",
         "cmap": "viridis",
+    },
+    "driver_security": {"title": "Security cited as a motivation of AI policy", "legend_title": "Driver: security"},
+    "driver_resilience": {
+        "title": "Resilience cited as a motivation of AI policy",
+        "legend_title": "Driver: resilience, supply-chain security",
+    },
+    "driver_economic": {
+        "title": "Economic competitiveness cited as a motivation of AI policy",
+        "legend_title": "Driver: economic competitiveness",
+    },
+    "driver_cultural_linguistic": {
+        "title": "Cultural-linguistic inclusion cited as a motivation of AI policy",
+        "legend_title": "Driver: cultural-linguistic inclusion",
     },
     "layers": {
         "title": "Rank on each layer of the AI stack",

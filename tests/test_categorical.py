@@ -94,6 +94,10 @@ def test_xlsx_load_and_wrong_sheet(tmp_path):
     df.to_excel(xlsx, sheet_name="codings", index=False)
     wide = cat.load_categorical(xlsx, sheet="codings")
     assert bool(wide.loc["FRA", "public_compute"])
+    with pd.ExcelWriter(tmp_path / "readme_first.xlsx") as writer:
+        pd.DataFrame({"readme": ["about"]}).to_excel(writer, sheet_name="README", index=False)
+        df.to_excel(writer, sheet_name="codes", index=False)
+    assert bool(cat.load_categorical(tmp_path / "readme_first.xlsx").loc["FRA", "public_compute"])
     problems = cat.validate_file(xlsx, sheet="Sheet9")
     assert len(problems) == 1
     assert "codes.xlsx" in problems[0] and "'Sheet9'" in problems[0] and "['codings']" in problems[0]
@@ -276,6 +280,7 @@ def test_coverage_by_region(tmp_path):
     row = cov.set_index("variable").loc["national_ai_strategy"]
     assert row["n_coded"] == 2 and row["n_true"] == 1 and row["n_false"] == 1
     by = cat.coverage(wide, by="un_region")
+    pd.testing.assert_frame_equal(cat.coverage(wide, by="region"), by)
     assert set(by["un_region"]) >= {"Africa", "Europe", "Asia"}
     assert by.groupby("variable")["n_countries"].sum().eq(195).all()
     with pytest.raises(ValueError, match="'by'"):
@@ -314,3 +319,84 @@ def test_codebook_complete():
         assert spec["sources_checked"], name
         assert "not found" in spec["false_means"] or spec["type"] == "year", name
     assert book["derived"]["stance"]["categories"] == cat.STANCE_CATEGORIES
+
+
+# ------------------------------------------------------------------------- property tests
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_cell = st.sampled_from([True, False, None])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(*[_cell] * 9), min_size=1, max_size=12))
+def test_stance_invariants(rows):
+    cols = [*cat.instrument_variables(), "explicit_sovereignty"]
+    frame = pd.DataFrame(rows, columns=cols).astype("boolean")
+    loose = cat.derive(frame)
+    strict = cat.derive(frame, na_policy="strict")
+    count = loose["instrument_count"]
+    assert count.between(0, 8).all()
+    stance = loose["stance"].astype(str)
+    assert ((count == 0) == (stance == "none")).all()
+    assert ((count.between(1, 3)) == (stance == "selective")).all()
+    full = stance == "full_stack"
+    assert frame.loc[full, [*cat.FULL_STACK_REQUIRES, "explicit_sovereignty"]].fillna(False).all(axis=None)
+    known = strict["stance"].notna()
+    assert (strict.loc[known, "stance"] == loose.loc[known, "stance"]).all()
+    complete = frame[cat.instrument_variables()].notna().all(axis=1)
+    assert (strict.loc[complete, "instrument_count"] == count[complete]).all()
+    assert strict.loc[~complete, "instrument_count"].isna().all()
+
+
+@settings(max_examples=10, deadline=None)
+@given(st.data())
+def test_round_trip_property(data):
+    targets = target_countries()
+    isos = data.draw(st.lists(st.sampled_from(targets), min_size=1, max_size=8, unique=True))
+    rows = []
+    for iso in isos:
+        for var in data.draw(st.lists(st.sampled_from(cat.contract_variables()), max_size=5, unique=True)):
+            if var == "national_ai_strategy_year":
+                value = str(data.draw(st.integers(1990, 2026)))
+            else:
+                value = data.draw(st.sampled_from(["true", "false"]))
+            rows.append({"iso3": iso, "variable": var, "value": value})
+    long = pd.DataFrame(rows, columns=["iso3", "variable", "value"])
+    for c in cat.CITATION_COLUMNS:
+        long[c] = URL if c == "source_url" else ""
+    long = long[cat.LONG_COLUMNS].astype("string").sort_values(["iso3", "variable"]).reset_index(drop=True)
+    wide = cat.to_wide(long)
+    back = cat.to_long(wide, citations=long)
+    pd.testing.assert_frame_equal(back, long)
+
+
+def test_compare_files(tmp_path):
+    a = write(tmp_path, HEADER + good_rows(), "a.csv")
+    b = write(tmp_path, HEADER + good_rows().replace("FRA,public_compute,yes", "FRA,public_compute,no"), "b.csv")
+    res = cat.compare_categorical(a, b)
+    assert res.disagreements.to_dict("records") == [
+        {"iso3": "FRA", "variable": "instrument_count", "a": "1", "b": "0"},
+        {"iso3": "FRA", "variable": "public_compute", "a": "True", "b": "False"},
+        {"iso3": "FRA", "variable": "stance", "a": "selective", "b": "none"},
+    ]
+    summ = res.summary.set_index("variable")
+    ours = cat.compare_categorical(a)  # against our codings
+    assert set(ours.summary["variable"]) >= set(cat.contract_variables())
+    assert summ.loc["ai_law", "agreement"] == 1.0 and summ.loc["public_compute", "n_both"] >= 1
+
+
+def test_compare_derived_only_where_instruments_coded(tmp_path):
+    only_strategy = write(tmp_path, HEADER + f"FRA,national_ai_strategy,true,{URL},,,\n", "s.csv")
+    res = cat.compare_categorical(only_strategy)
+    summ = res.summary.set_index("variable")
+    assert summ.loc["instrument_count", "n_both"] == 0 and summ.loc["stance", "n_both"] == 0
+    assert set(res.disagreements["variable"]) <= {"national_ai_strategy"}
+
+
+def test_wide_unknown_country_reported_once(tmp_path):
+    text = f"country,ai_law,talent_programme,source_url\nAtlantis,true,true,{URL}\nFrance,true,true,{URL}\n"
+    problems = cat.validate_file(write(tmp_path, text))
+    assert problems == [
+        f"{tmp_path / 'codes.csv'}, row 1, column 'country': unknown country 'Atlantis' (not an ISO3 code or a known country name)"
+    ]

@@ -253,6 +253,11 @@ def load_gpu_capacity(*, year: int = 2025) -> pd.DataFrame:
     return out.sort_values(["iso3"]).reset_index(drop=True)
 
 
+def load_compute() -> pd.DataFrame:
+    """Alias of :func:`load_gpu_capacity` (the name :mod:`sovai.sources.catalog` uses)."""
+    return load_gpu_capacity()
+
+
 def load() -> pd.DataFrame:
     """All Epoch country indicators in tidy form (model counts by year + GPU cluster capacity)."""
     return pd.concat([load_model_counts(), load_gpu_capacity()], ignore_index=True)

@@ -1,0 +1,516 @@
+"""The analysis panel: one row per country, one column per stack indicator, for a given year.
+
+The indicators are data (``data/stack/indicators.csv``, layers in ``data/stack/layers.csv``): per
+indicator its layer, loader (``module:function`` returning the tidy ``iso3, year, indicator,
+value`` form, and the indicator name in that form), unit, direction, form (``absolute`` or
+``rate``), denominator and ``per`` for the two views, timing rule, year window, whether a country
+absent from the source has a true zero, and source folder and licence.
+
+Timing rules
+------------
+``annual``
+    the latest value in the window at or before ``year``;
+``cumulative``
+    the sum of the yearly values in the window up to ``year`` (flows such as models published);
+``snapshot``
+    a source with one edition (or a few): the latest value in the window, or the latest edition
+    if none falls in it (e.g. an IXP census of 2026), whatever ``year``.
+
+Views
+-----
+``scale``
+    absolute quantities: ``absolute`` indicators as published, ``rate`` indicators multiplied
+    back by their denominator (``value × denominator / per``: broadband per 100 people →
+    subscriptions);
+``intensity``
+    ``absolute`` indicators divided by their denominator (``value × per / denominator``: TWh →
+    kWh per person), ``rate`` indicators as published.
+
+Indicators with denominator ``none`` are the same in both views. Denominators are population
+(``SP.POP.TOTL``) and GDP (``NY.GDP.MKTP.CD``, current US$), taken with the ``annual`` rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from sovai import paths
+from sovai.errors import InputFileError
+
+#: Views of :func:`build_panel`.
+VIEWS = ("scale", "intensity")
+#: Timing rules.
+TIMINGS = ("annual", "cumulative", "snapshot")
+#: Forms and denominators.
+FORMS = ("absolute", "rate")
+DENOMINATORS = ("population", "gdp", "none")
+#: WDI codes of the denominators.
+DENOMINATOR_CODES = {"population": "SP.POP.TOTL", "gdp": "NY.GDP.MKTP.CD"}
+
+INDICATOR_COLUMNS = [
+    "id",
+    "name",
+    "layer",
+    "loader",
+    "loader_indicator",
+    "unit",
+    "direction",
+    "form",
+    "denominator",
+    "per",
+    "timing",
+    "window",
+    "missing_means_zero",
+    "source",
+    "licence",
+    "notes",
+]
+LAYER_COLUMNS = ["id", "name", "order", "description"]
+
+
+class PanelWarning(UserWarning):
+    """A loader is missing or failed: its indicators are all-missing in the panel."""
+
+
+# --------------------------------------------------------------------------------------------
+# The framework files
+# --------------------------------------------------------------------------------------------
+
+
+def load_layers(path=None) -> pd.DataFrame:
+    """The ten stack layers (``data/stack/layers.csv``): ``id, name, order, description``, sorted by order."""
+    path = paths.STACK_DIR / "layers.csv" if path is None else path
+    df = pd.read_csv(path, dtype={"id": str, "name": str, "description": str}, keep_default_na=False)
+    missing = [c for c in LAYER_COLUMNS if c not in df.columns]
+    if missing:
+        raise InputFileError(path, f"missing column(s) {missing}", column=missing[0])
+    dup = df["id"][df["id"].duplicated()]
+    if len(dup):
+        raise InputFileError(path, f"duplicated layer id(s) {sorted(set(dup))}", row=int(dup.index[0]) + 1, column="id")
+    return df.sort_values("order", kind="mergesort").reset_index(drop=True)
+
+
+def load_indicators(path=None, layers: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The stack indicators (``data/stack/indicators.csv``), validated, in layer order.
+
+    Raises
+    ------
+    InputFileError
+        Naming the file, row and column of the first problem (unknown layer, direction not ±1,
+        unknown form/denominator/timing, malformed window, duplicated id).
+    """
+    path = paths.STACK_DIR / "indicators.csv" if path is None else path
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in INDICATOR_COLUMNS if c not in df.columns]
+    if missing:
+        raise InputFileError(path, f"missing column(s) {missing}", column=missing[0])
+    layers = load_layers() if layers is None else layers
+    known = list(layers["id"])
+
+    def check(mask, column, what):
+        bad = df.index[mask]
+        if len(bad):
+            raise InputFileError(path, f"{what}: {df.at[bad[0], column]!r}", row=int(bad[0]) + 1, column=column)
+
+    check(df["id"].duplicated(), "id", "duplicated indicator id")
+    check(~df["layer"].isin(known), "layer", f"unknown layer (expected one of {known})")
+    check(~df["direction"].isin(["1", "-1", "+1"]), "direction", "direction must be 1 or -1")
+    check(~df["form"].isin(FORMS), "form", f"form must be one of {FORMS}")
+    check(~df["denominator"].isin(DENOMINATORS), "denominator", f"denominator must be one of {DENOMINATORS}")
+    check(~df["timing"].isin(TIMINGS), "timing", f"timing must be one of {TIMINGS}")
+    check(~df["window"].str.fullmatch(r"\d{4}-\d{4}"), "window", "window must look like 2019-2025")
+    check(~df["missing_means_zero"].str.lower().isin(["true", "false"]), "missing_means_zero", "expected true or false")
+    check(~df["loader"].str.fullmatch(r"[\w.]+:\w+"), "loader", "loader must be module:function")
+    per = pd.to_numeric(df["per"], errors="coerce")
+    check(per.isna() | (per <= 0), "per", "per must be a positive number")
+    out = df.copy()
+    out["direction"] = out["direction"].astype(int)
+    out["per"] = per.astype(float)
+    out["missing_means_zero"] = out["missing_means_zero"].str.lower() == "true"
+    out["window_start"] = out["window"].str[:4].astype(int)
+    out["window_end"] = out["window"].str[5:].astype(int)
+    order = {lay: i for i, lay in enumerate(known)}
+    out["_order"] = out["layer"].map(order)
+    out = out.sort_values("_order", kind="mergesort").drop(columns="_order").reset_index(drop=True)
+    return out
+
+
+def thin_layers(
+    indicators: pd.DataFrame | None = None, layers: pd.DataFrame | None = None, minimum: int = 2
+) -> list[str]:
+    """Layers with fewer than ``minimum`` indicators in the framework."""
+    layers = load_layers() if layers is None else layers
+    indicators = load_indicators(layers=layers) if indicators is None else indicators
+    counts = indicators.groupby("layer").size()
+    return [lay for lay in layers["id"] if counts.get(lay, 0) < minimum]
+
+
+# --------------------------------------------------------------------------------------------
+# Loaders
+# --------------------------------------------------------------------------------------------
+
+
+def load_categorical_indicators() -> pd.DataFrame:
+    """The boolean codings of ``sovai.categorical`` in tidy form (value 1/0; year = codebook date).
+
+    Used for the governance indicators (``national_ai_strategy``, ``ai_law``); NA (not coded) rows
+    are left out.
+    """
+    from sovai import categorical
+
+    wide = categorical.load_categorical()
+    year = int(str(categorical.codebook().get("date", "2026"))[:4])
+    frames = []
+    for col in wide.columns:
+        if str(wide[col].dtype) != "boolean":
+            continue
+        s = wide[col].dropna()
+        frames.append(
+            pd.DataFrame(
+                {"iso3": s.index.astype(str), "year": year, "indicator": col, "value": s.astype(float).to_numpy()}
+            )
+        )
+    out = pd.concat(frames, ignore_index=True)
+    return out.astype({"iso3": "string", "year": "Int64", "value": "Float64"})
+
+
+@cache
+def _call_loader(spec: str, code: str | None = None) -> pd.DataFrame:
+    """Run ``module:function`` (module relative to ``sovai`` allowed) once per process.
+
+    A loader with a ``codes`` parameter (WDI) is called for one ``code`` only.
+    """
+    module, func = spec.split(":")
+    mod = importlib.import_module(module if module.startswith("sovai") else f"sovai.{module}")
+    fn = getattr(mod, func)
+    df = fn(codes=code) if code is not None else fn()
+    missing = {"iso3", "year", "indicator", "value"} - set(df.columns)
+    if missing:
+        raise ValueError(f"loader {spec!r} did not return the tidy form: missing {sorted(missing)}")
+    out = pd.DataFrame(
+        {
+            "iso3": df["iso3"].astype(str).to_numpy(),
+            "year": pd.to_numeric(df["year"], errors="coerce").to_numpy(dtype=float),
+            "indicator": df["indicator"].astype(str).to_numpy(),
+            "value": pd.to_numeric(df["value"], errors="coerce").astype(float).to_numpy(),
+        }
+    )
+    return out.dropna(subset=["year", "value"])
+
+
+def _load_series(spec: str, indicator: str) -> tuple[pd.DataFrame | None, str | None]:
+    """The tidy rows of one indicator, or ``(None, reason)`` when the loader is unavailable."""
+    try:
+        df = _call_loader(spec, indicator if _takes_codes(spec) else None)
+    except (ImportError, AttributeError) as exc:
+        return None, f"loader {spec} not available ({exc.__class__.__name__}: {exc})"
+    except Exception as exc:  # noqa: BLE001 - a broken source must not stop the panel; it is reported
+        return None, f"loader {spec} failed ({exc.__class__.__name__}: {exc})"
+    rows = df[df["indicator"] == indicator]
+    if rows.empty:
+        return None, f"loader {spec} returned no rows for indicator {indicator!r}"
+    return rows, None
+
+
+@cache
+def _takes_codes(spec: str) -> bool:
+    import inspect
+
+    module, func = spec.split(":")
+    try:
+        mod = importlib.import_module(module if module.startswith("sovai") else f"sovai.{module}")
+        return "codes" in inspect.signature(getattr(mod, func)).parameters
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return False
+
+
+@cache
+def _selected(spec: str, indicator: str, year: int, window: tuple[int, int], timing: str):
+    """:func:`select_values` on a loader's rows, memoised (callers never modify the result)."""
+    rows, problem = _load_series(spec, indicator)
+    if rows is None:
+        return None, problem
+    return select_values(rows, year=year, window=window, timing=timing), None
+
+
+def clear_cache() -> None:
+    """Forget the cached loader results (e.g. after changing the data mirror)."""
+    _call_loader.cache_clear()
+    _takes_codes.cache_clear()
+    _selected.cache_clear()
+
+
+# --------------------------------------------------------------------------------------------
+# Value selection
+# --------------------------------------------------------------------------------------------
+
+
+def select_values(
+    rows: pd.DataFrame, *, year: int, window: tuple[int, int], timing: str
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Pick one value per country from tidy rows (``iso3, year, value``).
+
+    Returns ``(values, years, fallback, fallback_years)`` indexed by ISO3: the value under the
+    ``timing`` rule and its year, and (``annual`` only) the latest value *before* the window, for
+    last-observation-carried-forward imputation.
+    """
+    lo, hi = window
+    end = min(hi, year)
+    r = rows[["iso3", "year", "value"]].dropna()
+    empty = pd.Series(dtype=float)
+    if timing == "annual":
+        inw = r[(r["year"] >= lo) & (r["year"] <= end)]
+        last = inw.sort_values(["iso3", "year"]).groupby("iso3").tail(1).set_index("iso3")
+        before = r[r["year"] < lo].sort_values(["iso3", "year"]).groupby("iso3").tail(1).set_index("iso3")
+        return last["value"], last["year"], before["value"], before["year"]
+    if timing == "cumulative":
+        inw = r[(r["year"] >= lo) & (r["year"] <= end)]
+        g = inw.groupby("iso3")
+        total = g["value"].sum()
+        return total, pd.Series(float(end), index=total.index), empty, empty
+    if timing == "snapshot":
+        inw = r[(r["year"] >= lo) & (r["year"] <= hi)]
+        pool = inw if not inw.empty else r
+        last = pool.sort_values(["iso3", "year"]).groupby("iso3").tail(1).set_index("iso3")
+        return last["value"], last["year"], empty, empty
+    raise ValueError(f"parameter 'timing': unknown timing {timing!r}; expected one of {TIMINGS}")
+
+
+@dataclass
+class Panel:
+    """What :func:`build_panel` returns.
+
+    Attributes
+    ----------
+    values
+        Country × indicator values in the panel's view (index ``iso3``, float; NaN = missing).
+    years
+        Same shape: the year each value comes from (for ``cumulative`` indicators the last year
+        of the summed window).
+    fallback, fallback_years
+        The latest value before the window (``annual`` indicators), in the same view, for
+        last-observation-carried-forward imputation.
+    raw
+        The values before denomination (as published by the source).
+    denominators
+        Population and GDP per country (columns ``population``, ``gdp``).
+    meta
+        The indicator table with per-panel ``coverage`` (share of countries with a value),
+        ``n_countries``, ``available`` and ``note``.
+    layers
+        The layer table.
+    view, year, window
+        The settings.
+    log
+        What happened (missing loaders, zero-filled countries, missing denominators).
+    """
+
+    values: pd.DataFrame
+    years: pd.DataFrame
+    fallback: pd.DataFrame
+    fallback_years: pd.DataFrame
+    raw: pd.DataFrame
+    denominators: pd.DataFrame
+    meta: pd.DataFrame
+    layers: pd.DataFrame
+    view: str
+    year: int
+    window: tuple[int, int]
+    log: list[str] = field(default_factory=list)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One frame: ``<id>`` value columns each followed by ``<id>__year``."""
+        cols = {}
+        for c in self.values.columns:
+            cols[c] = self.values[c]
+            cols[f"{c}__year"] = self.years[c]
+        return pd.DataFrame(cols, index=self.values.index)
+
+    def impute_basis(self) -> pd.DataFrame:
+        """Per country × indicator the size the value scales with: ``denominator / per`` for
+        indicators with a denominator in the scale view, 1 otherwise (see
+        :func:`sovai.composite.impute`). ``value / basis`` is the intensity form."""
+        basis = pd.DataFrame(1.0, index=self.values.index, columns=self.values.columns)
+        if self.view != "scale":
+            return basis
+        for rec in self.meta.itertuples(index=False):
+            if rec.denominator != "none" and rec.id in basis.columns:
+                basis[rec.id] = self.denominators[rec.denominator] / rec.per
+        return basis
+
+    def settings(self) -> dict:
+        """View, year and window (for the composite log)."""
+        return {"view": self.view, "year": self.year, "window": f"{self.window[0]}-{self.window[1]}"}
+
+    def sources(self, indicators: Iterable[str] | None = None) -> list[str]:
+        """Registry source folders of the (available) indicators, in framework order."""
+        meta = self.meta if indicators is None else self.meta[self.meta["id"].isin(list(indicators))]
+        meta = meta[meta["available"]]
+        out = list(dict.fromkeys(meta["source"]))
+        if self.view == "intensity" or (meta["denominator"] != "none").any():
+            out.append("worldbank_wdi")
+        return list(dict.fromkeys(out))
+
+    def source_line(self, indicators: Iterable[str] | None = None) -> str:
+        """A caption naming every source and licence used, non-commercial ones flagged."""
+        from sovai import registry
+
+        parts = []
+        folders = self.sources(indicators)
+        known = [f for f in folders if registry.keys(f)]
+        if known:
+            parts.append(registry.source_line(*known))
+        others = [f for f in folders if f not in known]
+        if "categorical" in others:
+            parts.append("sovai categorical codings (data/categorical, cited per value)")
+        return "; ".join(parts)
+
+
+def _years_window(window) -> tuple[int, int]:
+    try:
+        lo, hi = (int(w) for w in window)
+    except (TypeError, ValueError):
+        raise ValueError(f"parameter 'window': expected (start, end) years, got {window!r}") from None
+    if lo > hi:
+        raise ValueError(f"parameter 'window': start {lo} after end {hi}")
+    return lo, hi
+
+
+def build_panel(
+    year: int = 2024,
+    view: str = "scale",
+    window: tuple[int, int] | None = (2019, 2025),
+    countries=None,
+    *,
+    indicators: pd.DataFrame | None = None,
+) -> Panel:
+    """Build the country × indicator panel.
+
+    Parameters
+    ----------
+    year
+        Reference year: ``annual`` and ``cumulative`` indicators use values at or before it.
+    view
+        ``"scale"`` (absolute size) or ``"intensity"`` (per capita / per GDP), see the module
+        docstring.
+    window
+        ``(start, end)`` years searched for values; ``None`` uses each indicator's own window from
+        ``indicators.csv``.
+    countries
+        ``None``/``"all"`` (the 195 target countries), a group name (``"G20"``) or a list of ISO3
+        codes or names.
+    indicators
+        An indicator table (default: ``data/stack/indicators.csv``), e.g. a subset.
+
+    Returns
+    -------
+    Panel
+
+    Raises
+    ------
+    ValueError
+        On an unknown ``view``, a malformed ``window`` or an unknown country in ``countries``
+        (the message names the parameter).
+    """
+    from sovai.countries import resolve_countries
+
+    if view not in VIEWS:
+        raise ValueError(f"parameter 'view': unknown view {view!r}; expected one of {VIEWS}")
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+        raise ValueError(f"parameter 'year': expected an integer year, got {year!r}")
+    win = _years_window(window) if window is not None else None
+    iso = resolve_countries(countries, parameter="countries")
+    layers = load_layers()
+    meta = load_indicators(layers=layers) if indicators is None else indicators.copy()
+    log: list[str] = []
+    index = pd.Index(iso, name="iso3")
+
+    def frame():
+        return pd.DataFrame(index=index, columns=list(meta["id"]), dtype=float)
+
+    raw, years, fb, fby = frame(), frame(), frame(), frame()
+    notes, available = [], []
+    for rec in meta.itertuples(index=False):
+        w = win or (int(rec.window_start), int(rec.window_end))
+        picked, problem = _selected(rec.loader, rec.loader_indicator, int(year), w, rec.timing)
+        if picked is None:
+            msg = f"{rec.id}: {problem}; all values missing"
+            warnings.warn(msg, PanelWarning, stacklevel=2)
+            log.append(msg)
+            notes.append(problem)
+            available.append(False)
+            continue
+        v, y, f, fy = picked
+        note = ""
+        if rec.missing_means_zero and len(v):
+            absent = [c for c in iso if c not in v.index]
+            if absent:
+                yr = float(y.max())
+                v = pd.concat([v, pd.Series(0.0, index=absent)])
+                y = pd.concat([y, pd.Series(yr, index=absent)])
+                note = f"{len(absent)} countries absent from the source counted 0"
+                log.append(f"{rec.id}: {note}")
+        raw[rec.id] = v.reindex(index).astype(float)
+        years[rec.id] = y.reindex(index).astype(float)
+        if len(f):
+            fb[rec.id] = f.reindex(index).astype(float)
+            fby[rec.id] = fy.reindex(index).astype(float)
+        notes.append(note)
+        available.append(True)
+
+    den = _denominators(index, year, win or (2019, 2025))
+    values, fallback = raw.copy(), fb.copy()
+    for rec in meta.itertuples(index=False):
+        if rec.denominator == "none":
+            continue
+        d = den[rec.denominator]
+        if view == "scale" and rec.form == "rate":
+            values[rec.id] = raw[rec.id] * d / rec.per
+            fallback[rec.id] = fb[rec.id] * d / rec.per
+        elif view == "intensity" and rec.form == "absolute":
+            values[rec.id] = raw[rec.id] * rec.per / d
+            fallback[rec.id] = fb[rec.id] * rec.per / d
+        lost = int((raw[rec.id].notna() & values[rec.id].isna()).sum())
+        if lost:
+            log.append(f"{rec.id}: {lost} value(s) lost for want of a {rec.denominator} denominator")
+    meta = meta.assign(
+        available=available,
+        n_countries=values.notna().sum().reindex(meta["id"]).to_numpy(),
+        coverage=(values.notna().mean().reindex(meta["id"]).to_numpy() if len(index) else 0.0),
+        note=notes,
+    )
+    years = years.astype("Int64") if not years.empty else years
+    fby = fby.astype("Int64") if not fby.empty else fby
+    return Panel(
+        values=values,
+        years=years,
+        fallback=fallback,
+        fallback_years=fby,
+        raw=raw,
+        denominators=den,
+        meta=meta,
+        layers=layers,
+        view=view,
+        year=int(year),
+        window=win or (int(meta["window_start"].min()), int(meta["window_end"].max())),
+        log=log,
+    )
+
+
+def _denominators(index: pd.Index, year: int, window: tuple[int, int]) -> pd.DataFrame:
+    out = pd.DataFrame(index=index)
+    for name, code in DENOMINATOR_CODES.items():
+        picked, problem = _selected("sovai.sources.wdi:load", code, int(year), tuple(window), "annual")
+        if picked is None:
+            warnings.warn(f"denominator {name}: {problem}", PanelWarning, stacklevel=3)
+            out[name] = np.nan
+            continue
+        out[name] = picked[0].reindex(index).astype(float)
+    return out

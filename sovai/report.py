@@ -1,0 +1,1618 @@
+"""Build orchestration: execute the notebooks with papermill, cache, export HTML, write the index.
+
+``sovai build`` and ``sovai profile`` (DESIGN.md §6) call :func:`build` and :func:`profile`.
+
+How a build works
+-----------------
+1. **Discover** the notebooks (``notebooks/NN-name.ipynb``; the country-profile notebook is a
+   template that is run once per country, not as a report notebook) and read the literal defaults
+   of each notebook's ``parameters`` cell (parsed with :mod:`ast`, no kernel needed).
+2. **Resolve parameters**, later layers winning::
+
+       notebook defaults < reports/params/<stem>.yaml < OUT/params/<stem>.yaml < -f FILE
+                         < -p KEY VALUE < --fast
+
+   ``-p``/``-f`` values apply to every selected notebook that declares that parameter (a key no
+   notebook declares is a usage error); a ``-f`` file may also hold per-notebook sections
+   (``{"02-rankings": {...}}``). ``output_dir`` is always the absolute build folder (for a
+   profile ``OUT/profiles/ISO3``, and its ``reports_dir`` the build folder, whose rankings
+   tables it reuses). Unknown keys in a parameter file are errors naming the file.
+3. **Order**: notebooks run in parallel (``--jobs``, default: number of cores), but a notebook
+   waits for the notebooks it reads outputs from: :data:`DEPENDS_ON` plus the notebook's own
+   ``metadata.sovai.depends_on`` list. Profiles run after the report notebooks they depend on.
+4. **Cache**: a notebook is skipped when its cache key is unchanged and its outputs exist. The
+   key hashes the notebook's cell sources, its resolved parameters, the package (version and the
+   sha256 of every ``sovai/**/*.py`` and ``registry.toml``), the input data (pinned registry
+   hashes and every file under ``data/``), the Python version and the keys of its dependencies.
+   Records live in ``OUTPUT_DIR/.cache/records/``; each stores the hash of every ingredient, so
+   a re-run says why (``[02-rankings] started (parameters changed)``).
+5. **Execute**: ``--jobs`` worker threads each run one notebook at a time, each report notebook
+   in a fresh kernel of the running interpreter (``sys.executable``: the kernel is always the
+   virtual environment's Python, whatever kernelspecs are installed), with cwd ``notebooks/``,
+   into a temporary file; on success the executed notebook and its HTML are renamed into place,
+   so a failing notebook keeps its last good output (the failed run and the kernel's stderr are
+   kept under ``.cache/failed/``) and the build exits 1 naming notebook, cell and error.
+   Country profiles reuse one warm kernel per worker (:data:`REUSE_PROFILE_KERNELS`): after each
+   profile the namespace is reset and figures closed, while imported modules and their caches
+   stay loaded — the second and later profiles skip the imports and data loading. A kernel-side
+   audit hook records which files each notebook wrote (figures, tables) and which raw files it
+   read (for attribution in the index).
+   The HTML is exported in-process (nbconvert's lab template without the require.js, MathJax and
+   mermaid CDN scripts, inputs hidden, images embedded), so pages render offline.
+6. **Site**: ``OUTPUT_DIR/index.html`` (notebooks, profiles, figure gallery, tables, parameters,
+   timings, data attributions and licence flags) and ``OUTPUT_DIR/manifest.json`` (input hashes,
+   parameters, package versions, git commit, timings, headline numbers) are rewritten from all
+   records after every build, with sorted keys.
+
+Layout of ``OUTPUT_DIR``::
+
+    index.html  manifest.json
+    notebooks/NN-name.ipynb   html/NN-name.html      executed report notebooks
+    figures/  tables/                                written by the notebooks
+    profiles/ISO3.html  profiles/ISO3.ipynb  profiles/ISO3/   country profiles
+    .cache/records/  .cache/failed/  .cache/data/     cache records, failed runs, data cache
+
+Notebooks may cache expensive intermediate results across runs and profiles with
+:func:`cached_result` (a pickle keyed by the input hashes, under ``.cache/data/``).
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import html
+import json
+import os
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sovai import paths
+
+#: Stem of the country-profile template notebook (run per country by :func:`profile`).
+PROFILE_STEM = "07-country-profile"
+#: Built-in dependencies between report notebooks (a notebook's ``metadata.sovai.depends_on``
+#: list is added to these): the maps notebook reads the rankings tables.
+DEPENDS_ON: dict[str, list[str]] = {"03-maps": ["02-rankings"], PROFILE_STEM: []}
+#: Distributions whose versions are recorded in the manifest.
+VERSION_PACKAGES = ("pandas", "numpy", "statsmodels", "geopandas", "matplotlib", "papermill", "nbconvert", "sovai")
+#: Parameters every notebook must declare.
+REQUIRED_PARAMETERS = ("output_dir", "seed", "fast")
+#: Path parameters set by the build (left out of cache keys and of the recorded parameters).
+PATH_PARAMETERS = ("output_dir", "reports_dir")
+#: Country profiles share one warm kernel per worker thread (namespace reset between profiles).
+REUSE_PROFILE_KERNELS = True
+#: Kernel start-up timeout and per-cell timeout (seconds; ``None`` = no limit).
+START_TIMEOUT = 120
+CELL_TIMEOUT: int | None = None
+NOTEBOOK_RE = re.compile(r"^\d\d-[a-z0-9-]+$")
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Atomic write via a temporary file and ``os.replace``.
+
+    The same as :func:`sovai.report_io.atomic_write_bytes`, repeated here because importing
+    :mod:`sovai.report_io` imports pandas, which would add a second to every no-change rebuild.
+    """
+    import tempfile
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _atomic_write_text(path: Path, text: str) -> Path:
+    return _atomic_write_bytes(path, text.encode("utf-8"))
+
+
+# --------------------------------------------------------------------------------------------
+# hashing and fingerprints
+# --------------------------------------------------------------------------------------------
+
+
+def _sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _json(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def package_fingerprint() -> dict[str, str]:
+    """Version and source hash of the ``sovai`` package (every ``*.py`` file and ``registry.toml``)."""
+    import sovai
+
+    h = hashlib.sha256()
+    files = sorted(p for p in paths.PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".toml", ".j2") and p.is_file())
+    for p in files:
+        if "__pycache__" in p.parts:
+            continue
+        h.update(p.relative_to(paths.PACKAGE_DIR).as_posix().encode())
+        h.update(b"\0")
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return {"version": sovai.__version__, "source_sha256": h.hexdigest()}
+
+
+def input_hashes(data_dir: Path | None = None) -> dict[str, dict[str, str]]:
+    """Hashes of every input: pinned raw files (registry sha256) and the curated files in ``data/``.
+
+    Parameters
+    ----------
+    data_dir
+        Folder of curated data (default ``paths.DATA_DIR``); every file below it is hashed.
+
+    Returns
+    -------
+    dict
+        ``{"registry": {key: sha256}, "data": {relative/path: sha256}}``, keys sorted.
+    """
+    from sovai.registry import load_registry
+
+    data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    reg = {k: e.sha256 for k, e in sorted(load_registry().items())}
+    data: dict[str, str] = {}
+    if data_dir.is_dir():
+        for p in sorted(data_dir.rglob("*")):
+            rel = p.relative_to(data_dir)
+            if p.is_file() and not any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+                data[rel.as_posix()] = _sha256_file(p)
+    return {"registry": reg, "data": data}
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages in :data:`VERSION_PACKAGES` (``"not installed"`` if absent)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {"python": sys.version.split()[0]}
+    for name in VERSION_PACKAGES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def git_commit(root: Path | None = None) -> str | None:
+    """The current git commit of the project (``None`` outside a git checkout)."""
+    try:
+        res = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=root or paths.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return res.stdout.strip() or None if res.returncode == 0 else None
+
+
+# --------------------------------------------------------------------------------------------
+# notebooks and parameters
+# --------------------------------------------------------------------------------------------
+
+
+def read_notebook_json(path: Path) -> dict:
+    """Read an ``.ipynb`` file as plain JSON (fast; no validation)."""
+    try:
+        return json.loads(Path(path).read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}: not a valid notebook (JSON error at line {exc.lineno}: {exc.msg})") from exc
+
+
+def _cell_source(cell: dict) -> str:
+    src = cell.get("source", "")
+    return "".join(src) if isinstance(src, list) else str(src)
+
+
+def notebook_parameters(nb: dict, path: Path | str = "<notebook>") -> dict[str, Any]:
+    """Literal defaults of the notebook's ``parameters`` cell (``{}`` if it has none).
+
+    Raises
+    ------
+    ValueError
+        If a parameter is not assigned a literal (papermill can only override literals).
+    """
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            tree = ast.parse(_cell_source(cell))
+            out: dict[str, Any] = {}
+            for node in tree.body:
+                if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                    name, value = node.targets[0].id, node.value
+                elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+                    name, value = node.target.id, node.value
+                else:
+                    continue
+                try:
+                    out[name] = ast.literal_eval(value)
+                except ValueError as exc:
+                    raise ValueError(f"{path}: parameter {name!r} is not a literal ({ast.unparse(value)})") from exc
+            return out
+    return {}
+
+
+def notebook_source_hash(nb: dict) -> str:
+    """sha256 of a notebook's cell types and sources (outputs and metadata are ignored)."""
+    cells = [[c.get("cell_type"), _cell_source(c)] for c in nb.get("cells", [])]
+    return _sha256_bytes(_json(cells).encode())
+
+
+def discover_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
+    """Report notebooks ``NN-name.ipynb`` in numeric order, without the profile template."""
+    folder = Path(notebooks_dir) if notebooks_dir is not None else paths.NOTEBOOKS_DIR
+    return [p for p in sorted(folder.glob("*.ipynb")) if NOTEBOOK_RE.match(p.stem) and p.stem != PROFILE_STEM]
+
+
+def _resolve_notebook_arg(arg: str, notebooks_dir: Path) -> Path:
+    """A notebook given on the command line: a path, a stem (``02-rankings``), or a prefix (``02``)."""
+    p = Path(arg)
+    if p.suffix == ".ipynb" and p.exists():
+        return p.resolve()
+    stem = p.name.removesuffix(".ipynb")
+    exact = notebooks_dir / f"{stem}.ipynb"
+    if exact.exists():
+        return exact.resolve()
+    matches = sorted(q for q in notebooks_dir.glob("*.ipynb") if q.stem.startswith(stem + "-") or q.stem == stem)
+    if len(matches) == 1:
+        return matches[0].resolve()
+    available = ", ".join(q.stem for q in sorted(notebooks_dir.glob("*.ipynb"))) or "none"
+    raise FileNotFoundError(f"notebook {arg!r} not found in {notebooks_dir} (available: {available})")
+
+
+def _load_yaml(path: Path) -> dict[str, Any]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ValueError(f"{path}: invalid YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping of parameter names to values, found {type(data).__name__}")
+    return data
+
+
+def _default_params_dirs(out: Path) -> list[Path]:
+    """Folders of per-notebook parameter files: the committed ``reports/params`` and ``OUT/params``."""
+    dirs = [paths.PROJECT_ROOT / "reports" / "params"]
+    if (out / "params").resolve() != dirs[0].resolve():
+        dirs.append(out / "params")
+    return dirs
+
+
+# --------------------------------------------------------------------------------------------
+# jobs, records, progress
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Job:
+    """One notebook execution (a report notebook or one country profile)."""
+
+    name: str
+    kind: str  # "notebook" | "profile"
+    source: Path
+    params: dict[str, Any]
+    ipynb: Path
+    html: Path
+    depends_on: list[str] = field(default_factory=list)
+    source_hash: str = ""
+    key: str = ""
+    status: str = "pending"  # pending | cached | ok | failed | blocked
+    duration: float = 0.0
+    error: str | None = None
+    priority: float = 0.0
+    key_parts: dict[str, str] = field(default_factory=dict)
+    reason: str = ""
+
+    @property
+    def record_id(self) -> str:
+        """File stem of the job's cache record (``notebook-02-rankings``, ``profile-DEU``)."""
+        return f"{self.kind}-{self.name}"
+
+
+class Progress:
+    """Thread-safe progress display: a live status line on a TTY, plain lines otherwise."""
+
+    def __init__(self, stream=None, quiet: bool = False) -> None:
+        self.stream = stream or sys.stdout
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.quiet = quiet
+        self.lock = threading.Lock()
+        self.current: dict[str, str] = {}
+        self.done = 0
+        self.total = 0
+
+    def _status(self) -> str:
+        running = " ".join(f"[{n} {c}]" for n, c in sorted(self.current.items()))
+        return f"({self.done}/{self.total}) {running}"[:200]
+
+    def _emit(self, line: str | None) -> None:
+        if self.quiet:
+            return
+        if self.tty:
+            self.stream.write("\r\x1b[K")
+            if line:
+                self.stream.write(line + "\n")
+            self.stream.write(self._status())
+        elif line:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def cell(self, name: str, index: int, total: int) -> None:
+        """Report that ``name`` started cell ``index`` of ``total``."""
+        with self.lock:
+            self.current[name] = f"cell {index}/{total}"
+            self._emit(None if self.tty else f"[{name}] cell {index}/{total}")
+
+    def event(self, name: str, message: str, *, finished: bool = False) -> None:
+        """Print a line about ``name`` (``finished`` counts it as done)."""
+        with self.lock:
+            if finished:
+                self.current.pop(name, None)
+                self.done += 1
+            self._emit(f"[{name}] {message}")
+
+    def close(self) -> None:
+        """Clear the status line."""
+        if self.tty and not self.quiet:
+            with self.lock:
+                self.stream.write("\r\x1b[K")
+                self.stream.flush()
+
+
+# --------------------------------------------------------------------------------------------
+# kernel and engine
+# --------------------------------------------------------------------------------------------
+
+#: Code run in every kernel at start-up: matplotlib's non-interactive backend and an audit hook
+#: that logs the files the notebook writes under the build folder and the raw/curated files it
+#: reads (for the manifest and attributions). The log path and prefixes come from environment
+#: variables set by the build.
+_KERNEL_STARTUP = r"""
+def _sovai_install_tracker():
+    import os, sys
+    log = os.environ.get("SOVAI_BUILD_LOG")
+    if not log:
+        return
+    out = os.environ.get("SOVAI_BUILD_OUT", "")
+    reads = tuple(p for p in os.environ.get("SOVAI_BUILD_READS", "").split(os.pathsep) if p)
+    fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    def hook(event, args):
+        if event == "open":
+            path, mode = args[0], args[1]
+            writing = mode is not None and ("w" in mode or "a" in mode or "x" in mode or "+" in mode)
+        elif event == "os.rename":
+            path, writing = args[1], True
+        else:
+            return
+        if not isinstance(path, str):
+            return
+        if (path.startswith(out) if writing else path.startswith(reads)):
+            os.write(fd, ("W" if writing else "R").encode() + b"\t" + path.encode("utf-8", "replace") + b"\n")
+    sys.addaudithook(hook)
+_sovai_install_tracker()
+del _sovai_install_tracker
+"""
+
+#: Run in a reused kernel (country profiles) after each notebook: a clean namespace and figure
+#: state, execution counts from 1. Imported modules and their caches are kept on purpose.
+_KERNEL_RESET = (
+    "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
+    "get_ipython().run_line_magic('reset', '-f')\n"
+    "import gc as _gc\n_gc.collect()\ndel _gc\n"
+    "get_ipython().execution_count = 1\n"
+)
+
+
+def _kernel_argv() -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "ipykernel_launcher",
+        "-f",
+        "{connection_file}",
+        "--HistoryManager.enabled=False",
+        "--IPKernelApp.exec_lines=" + json.dumps([_KERNEL_STARTUP]),
+    ]
+
+
+@cache
+def _kernel_spec_manager_class():
+    from jupyter_client.kernelspec import KernelSpec, KernelSpecManager
+    from traitlets import Dict
+
+    class VenvKernelSpecManager(KernelSpecManager):
+        """Kernel specs that always launch the running interpreter (the project's venv)."""
+
+        kernel_env = Dict()
+
+        def get_kernel_spec(self, kernel_name: str) -> KernelSpec:  # noqa: D102
+            return KernelSpec(
+                argv=_kernel_argv(),
+                display_name="Python 3 (sovai)",
+                language="python",
+                env=dict(self.kernel_env),
+                metadata={"debugger": False},
+            )
+
+    return VenvKernelSpecManager
+
+
+def new_kernel_manager(env: dict[str, str] | None = None):
+    """An (unstarted) kernel manager for the running interpreter, with extra environment ``env``."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    return AsyncKernelManager(
+        kernel_name="python3", kernel_spec_manager=_kernel_spec_manager_class()(kernel_env=env or {})
+    )
+
+
+@cache
+def _engine():
+    """Register (once) and return the papermill engine name that reports cell progress."""
+    if "jsonschema" not in sys.modules:
+        # nbformat -> jsonschema imports the optional rfc3987_syntax, which compiles a grammar at
+        # import (1.5 s); nbformat's schema needs no IRI checks, so keep it out of this process.
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class SovaiEngine(NBClientEngine):
+        """nbclient engine with a cell-progress callback, a kernel cwd, and optional kernel reuse.
+
+        ``kernel_manager`` is a kernel manager (started or not); with ``keep_kernel`` the kernel is
+        left running after the notebook, its namespace reset (:data:`_KERNEL_RESET`), so the next
+        notebook in the same thread can reuse it (imports and module caches stay warm).
+        """
+
+        @classmethod
+        def execute_managed_notebook(  # noqa: D102
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            on_cell: Callable[[int, int], None] | None = None,
+            kernel_cwd: str | None = None,
+            kernel_manager=None,
+            keep_kernel: bool = False,
+            kernel_log: str | None = None,
+            **kwargs,
+        ):
+            if on_cell is not None:
+                original = nb_man.cell_start
+                total = len(nb_man.nb.cells)
+
+                def cell_start(cell, cell_index=None, **kw):
+                    on_cell((cell_index or 0) + 1, total)
+                    return original(cell, cell_index, **kw)
+
+                nb_man.cell_start = cell_start
+            client = PapermillNotebookClient(
+                nb_man,
+                km=kernel_manager if kernel_manager is not None else new_kernel_manager(),
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                resources={"metadata": {"path": kernel_cwd}} if kernel_cwd else {},
+                shutdown_kernel="immediate",  # outputs are all in; no need to wait for a clean exit
+            )
+            client.owns_km = not keep_kernel  # owner: shut the kernel down when the notebook is done
+            # the kernel process's own stderr (start-up warnings, C-level messages) goes to a log
+            with open(kernel_log or os.devnull, "ab") as log:
+                nb = client.execute(stdout=log, stderr=log)
+            if keep_kernel:
+                msg_id = client.kc.execute(_KERNEL_RESET, silent=True, store_history=False)
+                client.wait_for_reply(msg_id)
+                client.kc.stop_channels()
+            return nb
+
+    papermill_engines.register("sovai", SovaiEngine)
+    return "sovai"
+
+
+_LOCAL = threading.local()
+
+
+def _html_exporter():
+    """A per-thread nbconvert HTML exporter: inputs hidden, images embedded, no CDN scripts."""
+    exporter = getattr(_LOCAL, "exporter", None)
+    if exporter is None:
+        from jinja2 import DictLoader
+        from nbconvert import HTMLExporter
+
+        # The lab template loads require.js, MathJax and mermaid from CDNs; drop those blocks so
+        # the page renders offline and makes no network request.
+        template = (
+            "{%- extends 'lab/index.html.j2' -%}\n"
+            "{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}\n"
+            "{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}\n"
+            "{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}\n"
+        )
+        exporter = HTMLExporter(
+            template_name="lab",
+            extra_loaders=[DictLoader({"sovai_offline.html.j2": template})],
+            template_file="sovai_offline.html.j2",
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+        _LOCAL.exporter = exporter
+    return exporter
+
+
+_EXTERNAL_RE = re.compile(
+    r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//[^>]*>|@import\s+url\(\s*[\"']?(?:https?:)?//",
+    re.IGNORECASE,
+)
+
+
+def external_resources(html_text: str) -> list[str]:
+    """``<script>``/``<link>`` tags (and CSS ``@import``) in ``html_text`` that load from the network."""
+    return _EXTERNAL_RE.findall(html_text)
+
+
+def export_html(nb, title: str) -> str:
+    """Export an executed notebook to self-contained HTML (see :func:`_html_exporter`).
+
+    Raises
+    ------
+    RuntimeError
+        If the page would still load a script or stylesheet from the network.
+    """
+    body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    bad = external_resources(body)
+    if bad:
+        raise RuntimeError(f"HTML export of {title} references external resources: {bad[:3]}")
+    return body
+
+
+# --------------------------------------------------------------------------------------------
+# the builder
+# --------------------------------------------------------------------------------------------
+
+
+class Builder:
+    """Runs a set of jobs into one output folder; see the module docstring."""
+
+    def __init__(
+        self,
+        out: Path,
+        *,
+        jobs: int | None = None,
+        force: bool = False,
+        data_dir: Path | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.out = Path(out).resolve()
+        self.cache = self.out / ".cache"
+        self.records_dir = self.cache / "records"
+        self.jobs = max(1, int(jobs or os.cpu_count() or 1))
+        self.force = force
+        self.data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+        self.progress = progress or Progress()
+        self.inputs = input_hashes(self.data_dir)
+        self.package = package_fingerprint()
+        self.inputs_key = _sha256_bytes(_json([self.inputs, self.package]).encode())
+
+    # -- records -----------------------------------------------------------------------------
+
+    def _record_path(self, record_id: str) -> Path:
+        return self.records_dir / f"{record_id}.json"
+
+    def read_record(self, record_id: str) -> dict | None:
+        """The cache record of a job id (``notebook-02-rankings``, ``profile-DEU``), if any."""
+        p = self._record_path(record_id)
+        try:
+            return json.loads(p.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            return None
+
+    def _failure_path(self, record_id: str) -> Path:
+        return self.cache / "failures" / f"{record_id}.json"
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def key_parts(self, job: Job, dep_keys: dict[str, str | None]) -> dict[str, str]:
+        """Hashes of each ingredient of the job's cache key (recorded, to explain a re-run)."""
+        params = {k: v for k, v in job.params.items() if k not in PATH_PARAMETERS}
+        parts = {
+            "notebook source": job.source_hash,
+            "parameters": params,
+            "package source": self.package,
+            "input data": self.inputs,
+            "dependencies": dep_keys,
+            "python": sys.version.split()[0],
+            "kind": job.kind,
+        }
+        return {k: _sha256_bytes(_json(v).encode()) for k, v in parts.items()}
+
+    def cache_key(self, job: Job, dep_keys: dict[str, str | None]) -> str:
+        """The job's cache key (see the module docstring)."""
+        return _sha256_bytes(_json(self.key_parts(job, dep_keys)).encode())
+
+    def _outputs_exist(self, rec: dict) -> bool:
+        files = [rec.get("ipynb"), rec.get("html"), *rec.get("outputs", [])]
+        return all(f and (self.out / f).exists() for f in files)
+
+    # -- running -----------------------------------------------------------------------------
+
+    def run(self, jobs: list[Job]) -> list[Job]:
+        """Run ``jobs`` (respecting dependencies among them) and return them with their status.
+
+        ``self.jobs`` worker threads each execute one notebook at a time in its own kernel;
+        country profiles (``Job.kind == "profile"``) reuse one warm kernel per worker.
+        """
+        import queue
+
+        by_name = {j.name: j for j in jobs}
+        # critical path first: jobs others wait for, then the longest (last duration; unknown = long)
+        dependents: dict[str, int] = {j.name: 0 for j in jobs}
+        for j in jobs:
+            for d in j.depends_on:
+                if d in dependents:
+                    dependents[d] += 1
+        for j in jobs:
+            rec = self.read_record(j.record_id)
+            duration = float(rec.get("duration_s", 0.0)) if rec else 1e3
+            j.priority = dependents[j.name] * 1e4 + duration
+        pending = dict(by_name)
+        todo: queue.Queue = queue.Queue()
+        finished: queue.Queue = queue.Queue()
+        workers = [
+            threading.Thread(target=self._worker, args=(todo, finished), name=f"sovai-build-{i}", daemon=True)
+            for i in range(min(self.jobs, max(1, len(jobs))))
+        ]
+        for w in workers:
+            w.start()
+        in_flight = 0
+        interrupted = False
+        self.progress.total = len(jobs)
+        try:
+            while pending or in_flight:
+                ready = []
+                for j in list(pending.values()):
+                    deps = [by_name[d] for d in j.depends_on if d in by_name and by_name[d] is not j]
+                    bad = [d.name for d in deps if d.status in ("failed", "blocked")]
+                    if bad:
+                        j.status, j.error = "blocked", f"{j.name}: not run: dependency {', '.join(bad)} failed"
+                        self.progress.event(j.name, f"SKIPPED ({j.error})", finished=True)
+                        del pending[j.name]
+                    elif all(d.status in ("ok", "cached") for d in deps):
+                        ready.append(j)
+                ready.sort(key=lambda j: (j.kind != "notebook", -j.priority, j.name))
+                progressed = False
+                for j in ready:
+                    if in_flight >= len(workers):
+                        break
+                    del pending[j.name]
+                    progressed = True
+                    if not self._try_cache(j):
+                        j.status = "running"
+                        todo.put(j)
+                        in_flight += 1
+                if in_flight:
+                    finished.get()
+                    in_flight -= 1
+                elif pending and not progressed and not ready:  # unsatisfiable dependencies
+                    for j in pending.values():
+                        j.status, j.error = "blocked", f"{j.name}: not run: dependency cycle among {sorted(pending)}"
+                    pending.clear()
+        except KeyboardInterrupt:
+            # do not wait for running notebooks: their kernels exit with this process (ipykernel
+            # polls its parent), and their last good outputs are untouched
+            interrupted = True
+            raise
+        finally:
+            for _ in workers:
+                todo.put(None)
+            if not interrupted:
+                for w in workers:
+                    w.join()
+            self.progress.close()
+        return jobs
+
+    def _worker(self, todo, finished) -> None:
+        """Worker thread: execute jobs from ``todo`` until ``None``; then stop its pooled kernel."""
+        pool: dict[str, Any] = {}
+        try:
+            while True:
+                job = todo.get()
+                if job is None:
+                    break
+                try:
+                    self._execute(job, pool)
+                except BaseException as exc:  # noqa: BLE001 - report and keep the build going
+                    job.status, job.error = "failed", f"{job.name}: {type(exc).__name__}: {exc}"
+                    self.progress.event(job.name, f"FAILED: {type(exc).__name__}: {exc}", finished=True)
+                    self._drop_kernel(pool)
+                finally:
+                    finished.put(job)
+        finally:
+            self._drop_kernel(pool)
+
+    @staticmethod
+    def _drop_kernel(pool: dict[str, Any]) -> None:
+        for key in ("log", "kernel_log"):
+            path = pool.pop(key, None)
+            if path is not None:
+                path.unlink(missing_ok=True)
+        pool.pop("source", None)
+        km = pool.pop("km", None)
+        if km is not None and km.has_kernel:
+            from jupyter_core.utils import run_sync
+
+            try:
+                run_sync(km.shutdown_kernel)(now=True)
+            except Exception:  # noqa: BLE001 - best effort: the process is gone or going
+                pass
+
+    def _dep_keys(self, job: Job) -> dict[str, str | None]:
+        keys: dict[str, str | None] = {}
+        for d in job.depends_on:
+            rec = self.read_record(f"notebook-{d}")
+            keys[d] = rec.get("key") if rec else None
+        return keys
+
+    def _try_cache(self, job: Job) -> bool:
+        deps = self._dep_keys(job)
+        job.key_parts = self.key_parts(job, deps)
+        job.key = self.cache_key(job, deps)
+        rec = self.read_record(job.record_id)
+        if not self.force and rec and rec.get("key") == job.key and self._outputs_exist(rec):
+            job.status, job.duration = "cached", float(rec.get("duration_s", 0.0))
+            self._failure_path(job.record_id).unlink(missing_ok=True)
+            self.progress.event(job.name, "up to date (cached)", finished=True)
+            return True
+        if self.force:
+            job.reason = "--force"
+        elif not rec:
+            job.reason = "never built"
+        elif rec.get("key") != job.key:
+            old = rec.get("key_parts", {})
+            changed = [k for k, v in job.key_parts.items() if old.get(k) != v]
+            job.reason = ", ".join(changed) + " changed" if changed else "cache key changed"
+        else:
+            job.reason = "outputs missing"
+        return False
+
+    def _kernel_env(self, log_path: Path) -> dict[str, str]:
+        reads = [str(self.data_dir.resolve())]
+        mirror = paths.mirror_dir()
+        if mirror is not None:
+            reads.append(str(mirror))
+        reads.append(str(paths.cache_dir()))
+        return {
+            # figures show inline in the executed notebook (and its HTML) even when the build
+            # itself runs with MPLBACKEND=Agg (tests, CI)
+            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+            "PYTHONHASHSEED": "0",
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            "SOVAI_BUILD_CACHE": str(self.cache / "data"),
+            "SOVAI_BUILD_INPUTS_KEY": self.inputs_key,
+            "SOVAI_BUILD_LOG": str(log_path),
+            "SOVAI_BUILD_OUT": str(self.out) + os.sep,
+            "SOVAI_BUILD_READS": os.pathsep.join(reads),
+        }
+
+    def _execute(self, job: Job, pool: dict[str, Any]) -> None:
+        import nbformat
+        import papermill as pm
+        from papermill.exceptions import PapermillExecutionError
+        from papermill.iorw import load_notebook_node
+        from papermill.parameterize import parameterize_notebook
+
+        tmp_dir = self.cache / "tmp"
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        tmp_nb = tmp_dir / f"{job.record_id}.ipynb"
+        tmp_in = tmp_dir / f"{job.record_id}.input.ipynb"
+        reuse = job.kind == "profile" and REUSE_PROFILE_KERNELS
+        if reuse:
+            # one warm kernel per worker thread for all profiles (same template, same environment)
+            if pool.get("source") != job.source:
+                self._drop_kernel(pool)
+            if "km" not in pool:
+                stem = f"{threading.current_thread().name}-{os.getpid()}"
+                pool["log"] = tmp_dir / f"{stem}.files.log"
+                pool["kernel_log"] = tmp_dir / f"{stem}.kernel.log"
+                pool["log"].unlink(missing_ok=True)
+                pool["km"] = new_kernel_manager(self._kernel_env(pool["log"]))
+                pool["source"] = job.source
+            log_path, kernel_log, km = pool["log"], pool["kernel_log"], pool["km"]
+        else:
+            log_path = tmp_dir / f"{job.record_id}.files.log"
+            kernel_log = tmp_dir / f"{job.record_id}.kernel.log"
+            log_path.unlink(missing_ok=True)
+            kernel_log.unlink(missing_ok=True)
+            km = new_kernel_manager(self._kernel_env(log_path))
+        log_offset = log_path.stat().st_size if log_path.exists() else 0
+        Path(job.params["output_dir"]).mkdir(parents=True, exist_ok=True)
+        warm = "; warm kernel" if reuse and km.has_kernel else ""
+        self.progress.event(job.name, f"started ({job.reason}{warm})")
+        t0 = time.perf_counter()
+        try:
+            # inject the parameters here (they were checked against the notebook's literal
+            # defaults already), so papermill does not re-parse the parameters cell
+            source_nb = parameterize_notebook(
+                load_notebook_node(str(job.source)), job.params, kernel_name="python3", language="python"
+            )
+            nbformat.write(source_nb, str(tmp_in))
+            nb = pm.execute_notebook(
+                str(tmp_in),
+                str(tmp_nb),
+                parameters=None,
+                engine_name=_engine(),
+                kernel_name="python3",
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                start_timeout=START_TIMEOUT,
+                execution_timeout=CELL_TIMEOUT,
+                on_cell=lambda i, n: self.progress.cell(job.name, i, n),
+                kernel_cwd=str(job.source.parent),
+                kernel_manager=km,
+                keep_kernel=reuse,
+                kernel_log=str(kernel_log),
+            )
+        except PapermillExecutionError as exc:
+            job.duration = time.perf_counter() - t0
+            failed_dir = self.cache / "failed"
+            failed_dir.mkdir(parents=True, exist_ok=True)
+            kept = failed_dir / f"{job.record_id}.ipynb"
+            if tmp_nb.exists():
+                os.replace(tmp_nb, kept)
+            if kernel_log.exists():
+                shutil.copyfile(kernel_log, failed_dir / f"{job.record_id}.kernel.log")
+            if reuse:
+                self._drop_kernel(pool)  # do not carry a failed notebook's state to the next one
+            first = next((ln for ln in str(exc.source).splitlines() if ln.strip()), "")
+            job.status = "failed"
+            job.error = (
+                f"{job.name}: cell {exc.cell_index + 1} of the executed notebook (In [{exc.exec_count}]: "
+                f"{first.strip()[:80]}) raised {exc.ename}: {str(exc.evalue)[:300]} — executed notebook kept at {kept}"
+            )
+            self._write_failure(job, exc.cell_index + 1, exc.ename, str(exc.evalue), kept)
+            self.progress.event(
+                job.name, f"FAILED at cell {exc.cell_index + 1}: {exc.ename}: {exc.evalue}", finished=True
+            )
+            return
+        except Exception as exc:
+            job.duration = time.perf_counter() - t0
+            if reuse:
+                self._drop_kernel(pool)
+            job.status, job.error = "failed", f"{job.name}: {type(exc).__name__}: {exc}"
+            self._write_failure(job, None, type(exc).__name__, str(exc), None)
+            self.progress.event(job.name, f"FAILED: {type(exc).__name__}: {exc}", finished=True)
+            return
+        finally:
+            tmp_nb.unlink(missing_ok=True)
+            tmp_in.unlink(missing_ok=True)
+            if not reuse:
+                kernel_log.unlink(missing_ok=True)
+        job.duration = time.perf_counter() - t0
+        lines = []
+        if log_path.exists():
+            with open(log_path, "rb") as fh:
+                fh.seek(log_offset)
+                lines = fh.read().decode("utf-8", "replace").splitlines()
+            if not reuse:
+                log_path.unlink(missing_ok=True)
+        self._finish(job, nb, lines)
+        job.status = "ok"
+        self.progress.event(job.name, f"done in {job.duration:.1f} s", finished=True)
+
+    def _write_failure(self, job: Job, cell: int | None, ename: str, evalue: str, kept: Path | None) -> None:
+        payload = {
+            "name": job.name,
+            "kind": job.kind,
+            "cell": cell,
+            "ename": ename,
+            "evalue": evalue[:2000],
+            "failed_notebook": str(kept.relative_to(self.out)) if kept else None,
+            "message": job.error,
+        }
+        _atomic_write_text(self._failure_path(job.record_id), json.dumps(payload, indent=1, sort_keys=True) + "\n")
+
+    def _finish(self, job: Job, nb, log_lines: list[str]) -> None:
+        import nbformat
+
+        from sovai.report_io import headlines_from_notebook
+
+        headlines = headlines_from_notebook(nb)
+        written, read = set(), set()
+        for line in log_lines:
+            tag, _, p = line.partition("\t")
+            (written if tag == "W" else read).add(p)
+        outputs = sorted(
+            Path(p).relative_to(self.out).as_posix()
+            for p in written
+            if Path(p).exists() and not Path(p).name.startswith(".") and ".cache" not in Path(p).parts
+        )
+        sources = sorted(_read_sources(read, self.data_dir))
+        nb.metadata["sovai"] = {
+            "headlines": headlines,
+            "parameters": {k: v for k, v in job.params.items() if k not in PATH_PARAMETERS},
+            "cache_key": job.key,
+        }
+        nb.metadata.setdefault("papermill", {})["input_path"] = _display_path(job.source)
+        nb.metadata["papermill"]["output_path"] = job.ipynb.relative_to(self.out).as_posix()
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
+        # papermill stamps wall-clock times into the metadata; keep durations, drop dates
+        nb.metadata.get("papermill", {}).pop("start_time", None)
+        nb.metadata.get("papermill", {}).pop("end_time", None)
+        for cell in nb.cells:
+            pmeta = cell.get("metadata", {}).get("papermill", {})
+            pmeta.pop("start_time", None)
+            pmeta.pop("end_time", None)
+        text = nbformat.writes(nb)
+        title = job.name if job.kind == "notebook" else f"Country profile: {job.name}"
+        t_html = time.perf_counter()
+        page = export_html(nb, title)
+        html_s = time.perf_counter() - t_html
+        _atomic_write_text(job.ipynb, text)
+        _atomic_write_text(job.html, page)
+        record = {
+            "name": job.name,
+            "kind": job.kind,
+            "key": job.key,
+            "key_parts": job.key_parts,
+            "reason": job.reason,
+            "source": _display_path(job.source),
+            "params": {k: v for k, v in job.params.items() if k not in PATH_PARAMETERS},
+            "depends_on": job.depends_on,
+            "duration_s": round(job.duration, 3),
+            "timings": {
+                "cells_s": round(
+                    sum(float(c.get("metadata", {}).get("papermill", {}).get("duration") or 0) for c in nb.cells), 3
+                ),
+                "html_s": round(html_s, 3),
+            },
+            "headlines": headlines,
+            "outputs": outputs,
+            "sources": sources,
+            "ipynb": job.ipynb.relative_to(self.out).as_posix(),
+            "html": job.html.relative_to(self.out).as_posix(),
+        }
+        _atomic_write_text(self._record_path(job.record_id), json.dumps(record, indent=1, sort_keys=True) + "\n")
+        self._failure_path(job.record_id).unlink(missing_ok=True)
+
+    # -- site --------------------------------------------------------------------------------
+
+    def all_records(self) -> tuple[list[dict], list[dict]]:
+        """Every record whose outputs still exist, and the standing failures."""
+        recs = []
+        if self.records_dir.is_dir():
+            for p in sorted(self.records_dir.glob("*.json")):
+                rec = self.read_record(p.stem)
+                if rec and self._outputs_exist(rec):
+                    recs.append(rec)
+        fails = []
+        if (self.cache / "failures").is_dir():
+            for p in sorted((self.cache / "failures").glob("*.json")):
+                try:
+                    fails.append(json.loads(p.read_text(encoding="utf-8")))
+                except (OSError, json.JSONDecodeError):
+                    continue
+        return recs, fails
+
+    def write_site(self, ran: list[Job], settings: dict[str, Any]) -> None:
+        """Rewrite ``manifest.json`` and ``index.html`` from all records."""
+        recs, fails = self.all_records()
+        manifest = self.manifest(recs, fails, ran, settings)
+        _atomic_write_text(self.out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        _atomic_write_text(self.out / "index.html", render_index(self.out, manifest))
+
+    def manifest(self, recs: list[dict], fails: list[dict], ran: list[Job], settings: dict[str, Any]) -> dict:
+        """The build manifest (see the module docstring)."""
+        fail_by = {(f["kind"], f["name"]): f for f in fails}
+        this_run = {(j.kind, j.name): j for j in ran}
+
+        def entry(rec: dict) -> dict:
+            e = dict(rec)
+            j = this_run.get((rec["kind"], rec["name"]))
+            e["status"] = j.status if j else "previous build"
+            f = fail_by.get((rec["kind"], rec["name"]))
+            if f:
+                e["status"] = "failed (showing the last good output)"
+                e["error"] = f["message"]
+            return e
+
+        notebooks = {r["name"]: entry(r) for r in recs if r["kind"] == "notebook"}
+        profiles = {r["name"]: entry(r) for r in recs if r["kind"] == "profile"}
+        for f in fails:  # failures without any good output yet
+            target = notebooks if f["kind"] == "notebook" else profiles
+            if f["name"] not in target:
+                target[f["name"]] = {"name": f["name"], "kind": f["kind"], "status": "failed", "error": f["message"]}
+        from sovai.registry import load_registry
+
+        reg = load_registry()
+        sources = {}
+        for folder in sorted({e.folder for e in reg.values()}):
+            e = next(x for x in reg.values() if x.folder == folder)
+            sources[folder] = {
+                "citation": e.citation,
+                "licence": e.licence,
+                "non_commercial": e.non_commercial,
+                "licence_flag": e.licence_flag,
+                "files": sum(1 for x in reg.values() if x.folder == folder),
+            }
+        return {
+            "build": {
+                "jobs": self.jobs,
+                "run": sorted(f"{j.kind}:{j.name}:{j.status}" for j in ran),
+                "duration_s": round(sum(j.duration for j in ran if j.status in ("ok", "failed")), 3),
+                **settings,
+            },
+            "git_commit": git_commit(),
+            "inputs": self.inputs,
+            "inputs_key": self.inputs_key,
+            "sovai": self.package,
+            "versions": package_versions(),
+            "notebooks": notebooks,
+            "profiles": profiles,
+            "data_sources": sources,
+        }
+
+
+def _display_path(p: Path) -> str:
+    try:
+        return p.resolve().relative_to(paths.PROJECT_ROOT).as_posix()
+    except ValueError:
+        return str(p)
+
+
+def _read_sources(read: Iterable[str], data_dir: Path) -> set[str]:
+    """Registry folders (``worldbank_wdi``) and ``data/...`` files a notebook read."""
+    out = set()
+    roots = [r for r in (paths.mirror_dir(), paths.cache_dir()) if r is not None]
+    for p in read:
+        path = Path(p)
+        for root in roots:
+            try:
+                rel = path.relative_to(root)
+            except ValueError:
+                continue
+            if len(rel.parts) > 1:
+                out.add(rel.parts[0])
+            break
+        else:
+            try:
+                out.add("data/" + path.relative_to(data_dir.resolve()).as_posix())
+            except ValueError:
+                pass
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# HTML index
+# --------------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
+th{background:#f4f4f4}code{font-size:.85rem}.ok{color:#176b2c}.failed{color:#b00020;font-weight:600}
+.gallery{display:flex;flex-wrap:wrap;gap:1rem}.gallery figure{margin:0;width:15rem}.gallery img{width:15rem;height:auto;border:1px solid #ddd}
+.gallery figcaption{font-size:.8rem;word-break:break-all}.flag{background:#fff3cd;padding:0 .3rem;border-radius:3px;font-size:.8rem}
+.nc{background:#f8d7da}.muted{color:#666;font-size:.85rem}
+"""
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _params_html(params: dict) -> str:
+    return "<br>".join(f"<code>{_e(k)} = {_e(json.dumps(v, sort_keys=True))}</code>" for k, v in sorted(params.items()))
+
+
+def _status_html(e: dict) -> str:
+    status = e.get("status", "")
+    cls = "failed" if status.startswith("failed") else "ok"
+    err = f"<br><span class='muted'>{_e(e['error'])}</span>" if e.get("error") else ""
+    return f"<span class='{cls}'>{_e(status)}</span>{err}"
+
+
+def render_index(out: Path, manifest: dict) -> str:
+    """The ``index.html`` page of a build folder: notebooks, profiles, figures, tables, sources."""
+    out = Path(out)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>sovai report</title>",
+        f"<style>{_CSS}</style></head><body>",
+        "<h1>sovai — Is AI sovereignty possible? (open-data reconstruction)</h1>",
+        "<p class='muted'>A reconstruction from open data and cited codings of the analysis in Brookings/CEPS (2026), "
+        "<em>Is AI sovereignty possible? Balancing autonomy and interdependence</em>. "
+        f"sovai {_e(manifest['sovai']['version'])}, git commit <code>{_e(manifest.get('git_commit') or 'n/a')}</code>. "
+        "Full provenance: <a href='manifest.json'>manifest.json</a>.</p>",
+    ]
+    # notebooks
+    parts.append("<h2 id='notebooks'>Notebooks</h2>")
+    nbs = manifest["notebooks"]
+    if nbs:
+        parts.append(
+            "<table><tr><th>notebook</th><th>status</th><th>time (s)</th><th>parameters</th><th>headlines</th><th>files</th></tr>"
+        )
+        for name, e in sorted(nbs.items()):
+            links = []
+            if e.get("html"):
+                links.append(f"<a href='{_e(e['html'])}'>{_e(name)}</a>")
+            else:
+                links.append(_e(name))
+            files = f"<a href='{_e(e['ipynb'])}'>ipynb</a>" if e.get("ipynb") else ""
+            heads = "<br>".join(
+                f"{_e(h['name'])}: <b>{_e(h['value'])}</b>"
+                for h in sorted(e.get("headlines", {}).values(), key=lambda h: h["name"])
+            )
+            parts.append(
+                f"<tr><td>{links[0]}</td><td>{_status_html(e)}</td><td>{_e(e.get('duration_s', ''))}</td>"
+                f"<td>{_params_html(e.get('params', {}))}</td><td>{heads}</td><td>{files}</td></tr>"
+            )
+        parts.append("</table>")
+    else:
+        parts.append("<p>No notebooks built yet.</p>")
+    # profiles
+    profs = manifest["profiles"]
+    parts.append("<h2 id='profiles'>Country profiles</h2>")
+    if profs:
+        items = []
+        for name, e in sorted(profs.items()):
+            link = f"<a href='{_e(e['html'])}'>{_e(name)}</a>" if e.get("html") else _e(name)
+            extra = " <span class='failed'>(failed)</span>" if str(e.get("status", "")).startswith("failed") else ""
+            items.append(f"<li>{link}{extra} <span class='muted'>{_e(e.get('duration_s', ''))} s</span></li>")
+        parts.append("<ul>" + "".join(items) + "</ul>")
+    else:
+        parts.append("<p>No profiles built yet (<code>sovai profile ISO3</code>).</p>")
+    # figures
+    parts.append("<h2 id='figures'>Figures</h2>")
+    fig_dir = out / "figures"
+    pngs = sorted(fig_dir.glob("*.png")) if fig_dir.is_dir() else []
+    stems = (
+        sorted({p.stem for p in fig_dir.iterdir() if p.is_file() and not p.name.startswith(".")})
+        if fig_dir.is_dir()
+        else []
+    )
+    if stems:
+        parts.append("<div class='gallery'>")
+        png_stems = {p.stem for p in pngs}
+        for stem in stems:
+            variants = sorted(p for p in fig_dir.glob(f"{stem}.*") if not p.name.startswith("."))
+            links = " ".join(f"<a href='figures/{_e(v.name)}'>{_e(v.suffix.lstrip('.'))}</a>" for v in variants)
+            img = (
+                f"<a href='figures/{_e(stem)}.png'><img src='figures/{_e(stem)}.png' alt='{_e(stem)}'></a>"
+                if stem in png_stems
+                else ""
+            )
+            parts.append(f"<figure>{img}<figcaption>{_e(stem)}<br>{links}</figcaption></figure>")
+        parts.append("</div>")
+    else:
+        parts.append("<p>No figures yet.</p>")
+    # tables
+    parts.append("<h2 id='tables'>Tables</h2>")
+    tab_dir = out / "tables"
+    tables = (
+        sorted(p for p in tab_dir.rglob("*") if p.is_file() and not p.name.startswith(".")) if tab_dir.is_dir() else []
+    )
+    if tables:
+        rows = []
+        for p in tables:
+            rel = p.relative_to(out).as_posix()
+            rows.append(
+                f"<li><a href='{_e(rel)}'>{_e(p.relative_to(tab_dir).as_posix())}</a> <span class='muted'>{p.stat().st_size:,} bytes</span></li>"
+            )
+        parts.append("<ul>" + "".join(rows) + "</ul>")
+    else:
+        parts.append("<p>No tables yet.</p>")
+    # data sources
+    parts.append("<h2 id='sources'>Data sources, attributions and licences</h2>")
+    used: dict[str, list[str]] = {}
+    for kind in ("notebooks", "profiles"):
+        for name, e in manifest[kind].items():
+            for s in e.get("sources", []):
+                used.setdefault(s, []).append(name if kind == "notebooks" else f"profile {name}")
+    parts.append(
+        "<p class='muted'>Every pinned raw file is listed in the manifest with its sha256. "
+        "<span class='flag nc'>NON-COMMERCIAL</span> sources may not be used commercially; "
+        "<span class='flag'>licence unclear</span> sources have no clear licence — check before reuse.</p>"
+    )
+    parts.append("<table><tr><th>source</th><th>citation</th><th>licence</th><th>files</th><th>used by</th></tr>")
+    for folder, s in sorted(manifest["data_sources"].items()):
+        flags = ""
+        if s["non_commercial"]:
+            flags += " <span class='flag nc'>NON-COMMERCIAL</span>"
+        if s["licence_flag"]:
+            flags += " <span class='flag'>licence unclear</span>"
+        users = ", ".join(sorted(set(used.get(folder, [])))) or "—"
+        parts.append(
+            f"<tr><td><code>{_e(folder)}</code></td><td>{_e(s['citation'])}</td><td>{_e(s['licence'])}{flags}</td>"
+            f"<td>{s['files']}</td><td>{_e(users)}</td></tr>"
+        )
+    parts.append("</table>")
+    curated = sorted(manifest["inputs"]["data"])
+    if curated:
+        parts.append(
+            "<p class='muted'>Curated data compiled by this project (with per-row citations): "
+            + ", ".join(f"<code>data/{_e(c)}</code>" for c in curated)
+            + "</p>"
+        )
+    build = manifest["build"]
+    parts.append(
+        f"<h2 id='build'>Build</h2><p class='muted'>jobs {build['jobs']}; fast mode {_e(build.get('fast'))}; "
+        f"notebook execution time in this build {build['duration_s']} s; "
+        + ", ".join(f"{_e(k)} {_e(v)}" for k, v in sorted(manifest["versions"].items()))
+        + "</p>"
+    )
+    parts.append("</body></html>\n")
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------------------------
+# public API
+# --------------------------------------------------------------------------------------------
+
+
+def _notebook_depends_on(stem: str, nb: dict) -> list[str]:
+    meta = nb.get("metadata", {}).get("sovai", {}) or {}
+    deps = list(DEPENDS_ON.get(stem, [])) + list(meta.get("depends_on", []) or [])
+    return sorted(set(deps) - {stem})
+
+
+def _split_param_file(data: dict, stems: set[str]) -> tuple[dict, dict[str, dict]]:
+    """Split a ``-f`` file into global values and per-notebook sections."""
+    glob, per = {}, {}
+    for k, v in data.items():
+        if isinstance(v, dict) and (k in stems or NOTEBOOK_RE.match(str(k))):
+            per[str(k)] = v
+        else:
+            glob[k] = v
+    return glob, per
+
+
+def _check_required(stem: str, defaults: dict, path: Path) -> None:
+    missing = [p for p in REQUIRED_PARAMETERS if p not in defaults]
+    if missing:
+        raise ValueError(
+            f"{path}: the 'parameters' cell must define {', '.join(REQUIRED_PARAMETERS)}; missing: {', '.join(missing)}"
+        )
+
+
+def _plan(
+    sources: list[Path],
+    *,
+    out: Path,
+    params: dict,
+    param_file: str | None,
+    fast: bool,
+    params_dirs: list[Path],
+) -> list[Job]:
+    """Resolve the parameters of each report notebook into jobs (raises ``ValueError`` on bad usage)."""
+    nbs = {p.stem: read_notebook_json(p) for p in sources}
+    defaults = {stem: notebook_parameters(nb, src) for (stem, nb), src in zip(nbs.items(), sources)}
+    for stem, src in zip(nbs, sources):
+        _check_required(stem, defaults[stem], src)
+    file_glob, file_per = {}, {}
+    if param_file:
+        file_glob, file_per = _split_param_file(_load_yaml(Path(param_file)), set(nbs))
+        folders = {src.parent for src in sources}
+        known = set(nbs) | {p.stem for f in folders for p in f.glob("*.ipynb")}
+        unknown_sections = sorted(set(file_per) - known)
+        if unknown_sections:  # sections for notebooks not selected in this build are fine
+            raise ValueError(f"{param_file}: sections for unknown notebooks: {', '.join(unknown_sections)}")
+    declared = set().union(*defaults.values()) if defaults else set()
+    for label, layer in (("-p", params), (f"-f {param_file}", file_glob)):
+        unknown = sorted(set(layer) - declared)
+        if unknown:
+            raise ValueError(
+                f"{label}: unknown parameter(s) {', '.join(unknown)}; the selected notebooks declare: {', '.join(sorted(declared))}"
+            )
+    jobs = []
+    for src in sources:
+        stem = src.stem
+        d = defaults[stem]
+        resolved = dict(d)
+        layers: list[tuple[str, dict]] = []
+        for pdir in params_dirs:
+            pf = pdir / f"{stem}.yaml"
+            if pf.exists():
+                layers.append((str(pf), _load_yaml(pf)))
+        if param_file:
+            layers.append((f"{param_file}", {k: v for k, v in file_glob.items() if k in d}))
+            layers.append((f"{param_file} [{stem}]", file_per.get(stem, {})))
+        layers.append(("-p", {k: v for k, v in params.items() if k in d}))
+        for label, layer in layers:
+            unknown = sorted(set(layer) - set(d))
+            if unknown:
+                raise ValueError(
+                    f"{label}: unknown parameter(s) for {stem}: {', '.join(unknown)}; it declares {', '.join(sorted(d))}"
+                )
+            resolved.update(layer)
+        if fast:
+            resolved["fast"] = True
+        resolved["output_dir"] = str(out)
+        jobs.append(
+            Job(
+                name=stem,
+                kind="notebook",
+                source=src,
+                params=resolved,
+                ipynb=out / "notebooks" / f"{stem}.ipynb",
+                html=out / "html" / f"{stem}.html",
+                depends_on=_notebook_depends_on(stem, nbs[stem]),
+                source_hash=notebook_source_hash(nbs[stem]),
+            )
+        )
+    return jobs
+
+
+def _plan_profiles(
+    iso3s: list[str], *, template: Path, out: Path, fast: bool, params_dirs: list[Path], extra: dict | None = None
+) -> list[Job]:
+    nb = read_notebook_json(template)
+    d = notebook_parameters(nb, template)
+    _check_required(template.stem, d, template)
+    if "iso3" not in d:
+        raise ValueError(f"{template}: the profile notebook must declare an 'iso3' parameter")
+    base = dict(d)
+    for pdir in params_dirs:
+        pf = pdir / f"{template.stem}.yaml"
+        if pf.exists():
+            layer = _load_yaml(pf)
+            unknown = sorted(set(layer) - set(d))
+            if unknown:
+                raise ValueError(
+                    f"{pf}: unknown parameter(s) {', '.join(unknown)}; the profile declares {', '.join(sorted(d))}"
+                )
+            base.update(layer)
+    base.update({k: v for k, v in (extra or {}).items() if k in d})
+    if fast:
+        base["fast"] = True
+    deps = _notebook_depends_on(template.stem, nb)
+    src_hash = notebook_source_hash(nb)
+    jobs = []
+    for iso3 in iso3s:
+        p = dict(base, iso3=iso3, output_dir=str(out / "profiles" / iso3))
+        if "reports_dir" in d:  # the profile reuses the tables of this build (02-rankings)
+            p["reports_dir"] = str(out)
+        jobs.append(
+            Job(
+                name=iso3,
+                kind="profile",
+                source=template,
+                params=p,
+                ipynb=out / "profiles" / f"{iso3}.ipynb",
+                html=out / "profiles" / f"{iso3}.html",
+                depends_on=deps,
+                source_hash=src_hash,
+            )
+        )
+    return jobs
+
+
+def _summarise(jobs: list[Job], out: Path, stream=None) -> int:
+    stream = stream or sys.stdout
+    failed = [j for j in jobs if j.status in ("failed", "blocked")]
+    counts = {s: sum(1 for j in jobs if j.status == s) for s in ("ok", "cached", "failed", "blocked")}
+    print(
+        f"sovai build: {counts['ok']} run, {counts['cached']} cached, {counts['failed']} failed, "
+        f"{counts['blocked']} skipped -> {out / 'index.html'}",
+        file=stream,
+    )
+    for j in failed:
+        print(f"FAILED {j.kind} {j.error}", file=sys.stderr)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def build(
+    notebooks: list[str] | None = None,
+    params: dict | None = None,
+    param_file: str | None = None,
+    out: Path | None = None,
+    jobs: int | None = None,
+    fast: bool = False,
+    force: bool = False,
+    *,
+    profiles: Iterable[str] | str | None = "G20",
+    notebooks_dir: Path | None = None,
+    params_dirs: list[Path] | None = None,
+    data_dir: Path | None = None,
+    quiet: bool = False,
+) -> int:
+    """Execute report notebooks (and, on a full build, the G20 country profiles) into ``out``.
+
+    Parameters
+    ----------
+    notebooks
+        Names (``02-rankings``), prefixes (``02``) or paths; ``None`` builds every notebook in
+        ``notebooks_dir`` and then the country profiles of ``profiles``.
+    params
+        ``-p KEY VALUE`` parameters, applied to every selected notebook that declares them.
+    param_file
+        ``-f`` YAML file: global values and/or per-notebook sections.
+    out
+        Output folder (default :func:`sovai.paths.reports_dir`).
+    jobs
+        Notebooks run in parallel (default: number of cores).
+    fast
+        Run every notebook with ``fast=True`` (smoke mode).
+    force
+        Ignore the cache.
+    profiles
+        Countries (ISO3 codes or group names) profiled on a full build (``notebooks=None``) when
+        the profile notebook exists; ``None`` or ``[]`` for none.
+    notebooks_dir, params_dirs, data_dir
+        Overrides for tests: the notebook folder, the folders of ``<stem>.yaml`` parameter files
+        (default: ``reports/params`` and ``OUT/params``) and the curated-data folder hashed into
+        the cache key.
+    quiet
+        No progress output.
+
+    Returns
+    -------
+    int
+        0 when every notebook succeeded (or was up to date), 1 when one failed, 2 on bad usage.
+    """
+    out = Path(out or paths.reports_dir()).resolve()
+    nb_dir = Path(notebooks_dir or paths.NOTEBOOKS_DIR).resolve()
+    params_dirs = list(params_dirs) if params_dirs is not None else _default_params_dirs(out)
+    if notebooks:
+        sources = [_resolve_notebook_arg(a, nb_dir) for a in notebooks]
+        sources = list(dict.fromkeys(sources))
+    else:
+        sources = discover_notebooks(nb_dir)
+        if not sources:
+            raise FileNotFoundError(f"no notebooks NN-name.ipynb found in {nb_dir}")
+    template = nb_dir / f"{PROFILE_STEM}.ipynb"
+    profile_jobs: list[Job] = []
+    plan = _plan(sources, out=out, params=dict(params or {}), param_file=param_file, fast=fast, params_dirs=params_dirs)
+    if notebooks is None and profiles and template.exists():
+        from sovai.countries import resolve_countries
+
+        iso3s = resolve_countries(profiles, parameter="profiles")
+        profile_jobs = _plan_profiles(
+            iso3s, template=template, out=out, fast=fast, params_dirs=params_dirs, extra=_common(plan)
+        )
+    progress = Progress(quiet=quiet)
+    builder = Builder(out, jobs=jobs, force=force, data_dir=data_dir, progress=progress)
+    all_jobs = builder.run(plan + profile_jobs)
+    builder.write_site(all_jobs, {"fast": fast, "force": force})
+    return _summarise(all_jobs, out)
+
+
+def _common(plan: list[Job]) -> dict:
+    """Seed shared by all report notebooks (passed on to the profiles when all agree)."""
+    seeds = {json.dumps(j.params.get("seed")) for j in plan}
+    return {"seed": plan[0].params["seed"]} if plan and len(seeds) == 1 else {}
+
+
+def profile(
+    iso3s: list[str],
+    out: Path | None = None,
+    jobs: int | None = None,
+    fast: bool = False,
+    *,
+    notebook: Path | None = None,
+    params_dirs: list[Path] | None = None,
+    data_dir: Path | None = None,
+    force: bool = False,
+    quiet: bool = False,
+) -> int:
+    """Build country profiles ``OUT/profiles/ISO3.html`` (and the executed ``ISO3.ipynb``).
+
+    Parameters
+    ----------
+    iso3s
+        ISO3 codes, country names or group names (``G20``), resolved by
+        :func:`sovai.countries.resolve_countries`.
+    out, jobs, fast, force, quiet
+        As for :func:`build`.
+    notebook
+        The profile template (default ``notebooks/07-country-profile.ipynb``).
+    params_dirs, data_dir
+        As for :func:`build`.
+
+    Returns
+    -------
+    int
+        0 ok, 1 when a profile failed.
+    """
+    from sovai.countries import resolve_countries
+
+    out = Path(out or paths.reports_dir()).resolve()
+    template = Path(notebook or paths.NOTEBOOKS_DIR / f"{PROFILE_STEM}.ipynb").resolve()
+    if not template.exists():
+        raise FileNotFoundError(f"profile notebook {template} not found")
+    codes = resolve_countries(list(iso3s), parameter="iso3")
+    params_dirs = list(params_dirs) if params_dirs is not None else _default_params_dirs(out)
+    plan = _plan_profiles(codes, template=template, out=out, fast=fast, params_dirs=params_dirs)
+    builder = Builder(out, jobs=jobs, force=force, data_dir=data_dir, progress=Progress(quiet=quiet))
+    done = builder.run(plan)
+    builder.write_site(done, {"fast": fast, "force": force})
+    return _summarise(done, out)
+
+
+_MEMO: dict[str, Any] = {}
+
+
+def cached_result(name: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Compute ``func(*args, **kwargs)`` once per build inputs and reuse it.
+
+    Inside a build the result is pickled in ``OUT/.cache/data/`` under a key made of the input
+    hashes (data, registry, package source), ``name``, the function and the arguments, so the
+    country profiles share expensive intermediate results (the panel, the rankings, the stack
+    shares); a warm kernel (profiles reuse one per worker) also keeps them in memory. Outside a
+    build (``SOVAI_BUILD_CACHE`` unset) this simply calls ``func``.
+
+    Parameters
+    ----------
+    name
+        A readable label, part of the key and of the pickle's file name.
+    func
+        The (deterministic) computation.
+    *args, **kwargs
+        Its arguments; they must have a stable and complete ``repr`` (numbers, strings, tuples).
+    """
+    folder = os.environ.get("SOVAI_BUILD_CACHE")
+    inputs_key = os.environ.get("SOVAI_BUILD_INPUTS_KEY")
+    if not folder or not inputs_key:
+        return func(*args, **kwargs)
+    fq = f"{getattr(func, '__module__', '')}.{getattr(func, '__qualname__', repr(func))}"
+    key = _sha256_bytes(_json([inputs_key, name, fq, repr(args), repr(sorted(kwargs.items()))]).encode())[:20]
+    if key in _MEMO:
+        return _MEMO[key]
+    path = Path(folder) / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}-{key}.pkl"
+    if path.exists():
+        try:
+            with open(path, "rb") as fh:
+                _MEMO[key] = pickle.load(fh)
+                return _MEMO[key]
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            path.unlink(missing_ok=True)
+    value = func(*args, **kwargs)
+    _MEMO[key] = value
+    try:
+        _atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    except (pickle.PicklingError, TypeError, AttributeError):
+        pass  # not picklable: kept in memory only
+    return value

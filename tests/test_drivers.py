@@ -1,0 +1,323 @@
+"""Tests for sovai.drivers: recovery on simulated data, exported tables, sample, errors."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+from sovai import drivers as d
+
+N = 3000
+TRUE = {"const": 0.3, "x1": 0.5, "x2": -0.4}
+
+
+def simulate(family: str, n: int = N, seed: int = 42) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    x1 = rng.normal(size=n)
+    x2 = rng.binomial(1, 0.4, size=n).astype(float)
+    eta = TRUE["const"] + TRUE["x1"] * x1 + TRUE["x2"] * x2
+    if family == "ols":
+        y = eta + rng.normal(scale=1.0 + 0.5 * np.abs(x1), size=n)  # heteroskedastic
+    elif family == "poisson":
+        y = rng.poisson(np.exp(eta)).astype(float)
+    elif family == "negbin":
+        alpha = 0.5
+        y = rng.poisson(np.exp(eta) * rng.gamma(1 / alpha, alpha, size=n)).astype(float)
+    elif family == "logit":
+        y = rng.binomial(1, 1 / (1 + np.exp(-eta))).astype(float)
+    elif family == "ordered_logit":
+        latent = TRUE["x1"] * x1 + TRUE["x2"] * x2 + rng.logistic(size=n)
+        codes = np.digitize(latent, [-1.0, 0.5, 2.0])
+        y = pd.Categorical.from_codes(codes, categories=["none", "selective", "broad", "full_stack"], ordered=True)
+    else:
+        raise AssertionError(family)
+    idx = pd.Index([f"C{i:04d}" for i in range(n)], name="iso3")
+    return pd.DataFrame({"y": y, "x1": x1, "x2": x2}, index=idx)
+
+
+def spec(family: str, **kw) -> d.ModelSpec:
+    return d.ModelSpec(name=family, outcome="y", family=family, covariates=("x1", "x2"), **kw)
+
+
+# ------------------------------------------------------------------------------ recovery
+@pytest.mark.parametrize("family", ["ols", "poisson", "negbin", "logit", "ordered_logit"])
+def test_recovers_known_coefficients(family):
+    data = simulate(family)
+    mf = d.fit(spec(family), data)
+    params = mf.params
+    for term in ("x1", "x2"):
+        assert params[term] == pytest.approx(TRUE[term], abs=4 * mf.bse[term]), (term, params[term])
+        assert params[term] == pytest.approx(TRUE[term], abs=0.15)
+    if family != "ordered_logit":
+        assert params["const"] == pytest.approx(TRUE["const"], abs=0.15)
+    else:  # first threshold at -1
+        assert params["cut: none|selective"] == pytest.approx(-1.0, abs=0.15)
+    if family == "negbin":
+        assert mf.extra["alpha"] == pytest.approx(0.5, abs=0.1)
+    assert mf.nobs == N and mf.cov_type in ("HC3", "HC0")
+
+
+def test_glm_hc_sandwich_reproduces_ols():
+    data = simulate("ols", n=200)
+    X = sm.add_constant(data[["x1", "x2"]])
+    glm = sm.GLM(data["y"], X, family=sm.families.Gaussian()).fit()
+    for kind in ("HC0", "HC1", "HC2", "HC3"):
+        ols = sm.OLS(data["y"], X).fit(cov_type=kind)
+        np.testing.assert_allclose(np.sqrt(np.diag(d.glm_sandwich(glm, kind))), ols.bse.to_numpy(), rtol=1e-8)
+
+
+def test_glm_hc3_differs_from_hc0_and_is_installed():
+    data = simulate("poisson", n=150)
+    hc3 = d.fit(spec("poisson"), data)
+    hc0 = d.fit(spec("poisson", robust="HC0"), data)
+    assert (hc3.bse > hc0.bse).all()
+    np.testing.assert_allclose(hc3.bse.to_numpy(), np.sqrt(np.diag(d.glm_sandwich(hc3.result, "HC3"))), rtol=1e-12)
+    assert hc3.table()["cov_type"].eq("HC3").all()
+
+
+# ----------------------------------------------------------------------- exported table
+def test_exported_table_equals_statsmodels(tmp_path):
+    data = simulate("poisson", n=300)
+    data_ord = simulate("ordered_logit", n=300)
+    fits = [d.fit(spec("ols"), data), d.fit(spec("poisson"), data), d.fit(spec("ordered_logit"), data_ord)]
+    paths = d.write_model_tables(fits, tmp_path)
+    assert [p.name for p in paths] == [
+        "drivers_models.csv",
+        "drivers_models_comparison.csv",
+        "drivers_models.tex",
+        "drivers_models.html",
+    ]
+    tab = pd.read_csv(tmp_path / "drivers_models.csv")
+    assert {"model", "term", "coef", "se", "pvalue", "ci_low", "ci_high", "nobs"} <= set(tab.columns)
+    X = sm.add_constant(data[["x1", "x2"]])
+    ols = sm.OLS(data["y"], X).fit(cov_type="HC3")
+    pois = sm.GLM(data["y"], X, family=sm.families.Poisson()).fit()
+    ordm = OrderedModel(data_ord["y"], data_ord[["x1", "x2"]], distr="logit").fit(
+        method="bfgs", disp=0, maxiter=2000, cov_type="HC0"
+    )
+    got = tab[tab["model"] == "ols"]
+    np.testing.assert_allclose(got["coef"], ols.params.to_numpy(), atol=1e-10, rtol=0)
+    np.testing.assert_allclose(got["se"], ols.bse.to_numpy(), atol=1e-10, rtol=0)
+    np.testing.assert_allclose(got["pvalue"], ols.pvalues.to_numpy(), atol=1e-10, rtol=0)
+    np.testing.assert_allclose(got[["ci_low", "ci_high"]], ols.conf_int().to_numpy(), atol=1e-10, rtol=0)
+    got = tab[tab["model"] == "poisson"]
+    np.testing.assert_allclose(got["coef"], pois.params.to_numpy(), atol=1e-10, rtol=0)
+    np.testing.assert_allclose(got["se"], np.sqrt(np.diag(d.glm_sandwich(pois, "HC3"))), atol=1e-10, rtol=0)
+    got = tab[tab["model"] == "ordered_logit"]
+    np.testing.assert_allclose(got["coef"], np.asarray(ordm.params), atol=1e-6, rtol=0)  # optimiser tolerance
+    np.testing.assert_allclose(got["se"], np.asarray(ordm.bse), atol=1e-5, rtol=0)
+    np.testing.assert_allclose(got["coef"], np.asarray(fits[2].result.params), atol=1e-10, rtol=0)
+    assert (got["nobs"] == 300).all()
+    tex = (tmp_path / "drivers_models.tex").read_text()
+    assert "\\toprule" in tex and "reconstruction" in tex and "x1" in tex
+    html = (tmp_path / "drivers_models.html").read_text()
+    assert "<table" in html and "reconstruction" in html
+    # deterministic
+    before = (tmp_path / "drivers_models.csv").read_bytes()
+    d.write_model_tables(fits, tmp_path)
+    assert (tmp_path / "drivers_models.csv").read_bytes() == before
+
+
+def test_comparison_table_has_stars_and_fit_rows():
+    data = simulate("poisson", n=300)
+    comp = d.comparison_table([d.fit(spec("poisson"), data), d.fit(spec("ols"), data)])
+    assert list(comp.columns) == ["poisson", "ols"]
+    assert comp.loc["x1", "poisson"].endswith(")") and "***" in comp.loc["x1", "poisson"]
+    assert comp.loc["N", "ols"] == "300" and comp.loc["SE", "ols"] == "HC3"
+    assert {"R2 / pseudo-R2", "AIC"} <= set(comp.index)
+
+
+# ------------------------------------------------------------------------------- sample
+def small_frame() -> pd.DataFrame:
+    idx = pd.Index(["FRA", "DEU", "ITA", "ESP", "POL", "NLD", "BEL", "SWE", "AUT", "PRT", "TWN"], name="iso3")
+    return pd.DataFrame(
+        {
+            "y": [3, 2, 2, 1, 1, 2, 0, 1, 0, 1, 4],
+            "x1": [1.0, 0.8, 0.1, -0.2, -0.5, 0.6, -1.0, 0.2, -0.7, 0.0, np.nan],
+            "x2": [0.0, 1.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0],
+        },
+        index=idx,
+    )
+
+
+def test_missing_covariate_country_dropped_and_reported():
+    mf = d.fit(d.ModelSpec(name="m", outcome="y", family="ols", covariates=("x1", "x2")), small_frame())
+    assert "TWN" not in mf.X.index and len(mf.X) == 10 and mf.nobs == 10
+    assert mf.dropped.to_dict("records") == [{"iso3": "TWN", "name": "Taiwan", "missing": "x1"}]
+    rep = d.dropped_countries([mf])
+    assert rep.iloc[0][["model", "iso3", "name"]].tolist() == ["m", "TWN", "Taiwan"]
+    assert "1 countries dropped" in "; ".join(mf.notes)
+
+
+def test_standardize_scales_continuous_covariates_only():
+    data = simulate("ols", n=300)
+    raw = d.fit(spec("ols"), data)
+    std = d.fit(spec("ols", standardize=True), data)
+    assert std.params["x1"] == pytest.approx(raw.params["x1"] * data["x1"].std(), rel=1e-10)
+    assert std.params["x2"] == pytest.approx(raw.params["x2"], rel=1e-10)  # dummy unchanged
+
+
+def test_exclude_removes_countries():
+    mf = d.fit(d.ModelSpec(outcome="y", family="ols", covariates=("x1", "x2"), exclude=["fra", "DEU"]), small_frame())
+    assert {"FRA", "DEU"}.isdisjoint(mf.X.index) and mf.nobs == 8
+
+
+# --------------------------------------------------------------------------- bad input
+def test_perfect_separation_clear_message():
+    data = small_frame().dropna()
+    data["y"] = (data["x1"] > 0.05).astype(float)
+    with pytest.raises(d.DriverModelError, match=r"separation.*'x1'"):
+        d.fit(d.ModelSpec(outcome="y", family="logit", covariates=("x1", "x2")), data)
+    fits, status = d.fit_many([d.ModelSpec(name="sep", outcome="y", family="logit", covariates=("x1", "x2"))], data)
+    assert fits == [] and status.loc[0, "status"] == "failed" and "separation" in status.loc[0, "message"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        ({"covariates": ("x1", "gdp_growth")}, r"parameter 'covariates'.*unknown covariate.*gdp_growth"),
+        ({"outcome": "happiness"}, r"parameter 'outcome'.*unknown outcome 'happiness'"),
+        ({"family": "probit"}, r"parameter 'family'"),
+        ({"robust": "HC9"}, r"parameter 'robust'"),
+        ({"exclude": ("ZZZ",)}, r"parameter 'exclude'.*ZZZ"),
+        ({"covariates": ()}, r"parameter 'covariates'"),
+    ],
+)
+def test_bad_specification(kwargs, pattern):
+    base = {"outcome": "y", "family": "ols", "covariates": ("x1", "x2")}
+    base.update(kwargs)
+    with pytest.raises(d.DriverModelError, match=pattern):
+        d.fit(d.ModelSpec(**base), small_frame())
+
+
+def test_one_class_outcome():
+    data = small_frame().assign(y=1.0)
+    with pytest.raises(d.DriverModelError, match=r"parameter 'outcome'.*one class only"):
+        d.fit(d.ModelSpec(outcome="y", family="logit", covariates=("x1", "x2")), data)
+
+
+def test_fewer_observations_than_parameters():
+    data = small_frame().iloc[:3]
+    with pytest.raises(d.DriverModelError, match=r"parameter 'covariates': 3 observations but 3 parameters"):
+        d.fit(d.ModelSpec(outcome="y", family="ols", covariates=("x1", "x2")), data)
+
+
+def test_family_outcome_mismatch():
+    with pytest.raises(d.DriverModelError, match=r"parameter 'family'.*'logit' needs a 0/1 outcome"):
+        d.fit(d.ModelSpec(outcome="y", family="logit", covariates=("x1", "x2")), small_frame())
+
+
+# ---------------------------------------------------------------------------- inference
+def test_ame_matches_statsmodels_logit():
+    data = simulate("logit", n=400)
+    mf = d.fit(spec("logit", robust="nonrobust"), data)
+    ame = d.average_marginal_effects(mf).set_index("term")
+    logit = sm.Logit(data["y"], sm.add_constant(data[["x1", "x2"]])).fit(disp=0)
+    ref = logit.get_margeff(at="overall", method="dydx", dummy=True)
+    np.testing.assert_allclose(ame.loc[["x1", "x2"], "ame"], ref.margeff, rtol=1e-4)
+    np.testing.assert_allclose(ame.loc[["x1", "x2"], "se"], ref.margeff_se, rtol=1e-3)
+    assert ame.loc["x2", "kind"] == "discrete 0->1"
+
+
+def test_ame_ols_is_coefficient_and_ordered_has_categories():
+    data = simulate("ols", n=200)
+    mf = d.fit(spec("ols"), data)
+    ame = d.average_marginal_effects(mf).set_index("term")
+    assert ame.loc["x1", "ame"] == pytest.approx(mf.params["x1"], rel=1e-6)
+    assert ame.loc["x1", "se"] == pytest.approx(mf.bse["x1"], rel=1e-5)
+    mo = d.fit(spec("ordered_logit"), simulate("ordered_logit", n=400))
+    amo = d.average_marginal_effects(mo)
+    x1 = amo[amo["term"] == "x1"]
+    assert list(x1["category"]) == ["none", "selective", "broad", "full_stack"]
+    assert x1["ame"].sum() == pytest.approx(0.0, abs=1e-8)  # probabilities sum to one
+
+
+def test_vif_and_influence():
+    data = simulate("ols", n=100)
+    data.loc["C0000", ["x1", "y"]] = [8.0, -30.0]  # an influential point
+    mf = d.fit(spec("ols"), data)
+    v = d.vif(mf).set_index("term")["vif"]
+    assert (v >= 1.0).all() and set(v.index) == {"x1", "x2"}
+    infl = d.influence(mf)
+    assert infl.iloc[0]["iso3"] == "C0000" and bool(infl.iloc[0]["flag"])
+    ref = mf.result.get_influence().cooks_distance[0]
+    assert infl["cooks_d"].max() == pytest.approx(ref.max())
+
+
+def test_robustness_specs_variants():
+    base = d.ModelSpec()
+    names = [s.name for s in d.robustness_specs(base)]
+    assert names[:3] == ["base", "base: drop USA, CHN", "base: region effects"]
+    assert any("alignment all votes" in n for n in names)
+    assert "base: researched countries only" in names and "base: + stated drivers (codings)" in names
+    assert any(s.outcome == "stance" and s.family == "ordered_logit" for s in d.robustness_specs(base))
+    drop = d.robustness_specs(base, fast=True)[1]
+    assert set(drop.exclude) == {"USA", "CHN"}
+
+
+def test_figures():
+    data = simulate("poisson", n=200)
+    fits = [d.fit(spec("poisson"), data), d.fit(spec("ols"), data)]
+    fig = d.coefficient_plot(fits)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 2 and len(visible[0].collections) >= 2  # CI lines + points
+    fig2 = d.predicted_vs_observed(fits[0])
+    assert len(fig2.axes[0].lines) == 1 and len(fig2.axes[0].texts) == 8
+    fig3 = d.marginal_effect_plot(fits[0], "x1", n_sims=50, seed=1)
+    assert len(fig3.axes[0].collections) >= 1  # the band
+    c1 = d.marginal_effect_curve(fits[0], "x1", n_sims=50, seed=1)
+    c2 = d.marginal_effect_curve(fits[0], "x1", n_sims=50, seed=1)
+    pd.testing.assert_frame_equal(c1, c2)
+    assert (c1["low"] <= c1["predicted"]).all() and (c1["predicted"] <= c1["high"]).all()
+    with pytest.raises(d.DriverModelError, match="parameter 'covariate'"):
+        d.marginal_effect_curve(fits[0], "x9")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+# ------------------------------------------------------------------------------ real data
+@pytest.fixture(scope="module")
+def real():
+    return d.model_data()
+
+
+def test_driver_proxies_documented(real):
+    tab = d.driver_proxies()
+    assert set(tab["proxy"]) == set(d.PROXIES)
+    assert tab["source"].str.len().gt(0).all() and tab["n_countries"].gt(100).all()
+    assert tab.set_index("proxy").loc["chip_share", "note"] == "NON-COMMERCIAL licence"
+    assert set(d.DEFAULT_COVARIATES) <= set(real.columns)
+    assert real.loc["USA", "nato"] == 1.0 and real.loc["CHN", "unga_alignment"] == pytest.approx(
+        -real.loc["USA", "unga_alignment"]
+    )
+
+
+def test_real_base_model(real):
+    fits, status = d.fit_many(d.robustness_specs(d.ModelSpec(), fast=True), real)
+    assert status["status"].eq("ok").all(), status
+    base = fits[0]
+    assert 100 < base.nobs < 195
+    assert "TWN" in set(base.dropped["iso3"])  # no UNGA / WDI data for Taiwan: named, not silently lost
+    assert base.nobs + len(base.dropped) == 195
+    llm = d.fit(d.ModelSpec(name="llm", outcome="national_llm", family="logit"), real)
+    assert llm.y.isin([0.0, 1.0]).all() and llm.y.sum() > 10
+
+
+def test_attribution_flags_non_commercial():
+    data = simulate("ols", n=50).rename(columns={"x1": "chip_share", "x2": "nato"})
+    mf = d.fit(d.ModelSpec(outcome="y", family="ols", covariates=("chip_share", "nato")), data)
+    text = d.attribution([mf])
+    assert "ETO Chip Explorer" in text and "non-commercial" in text
+    fig = d.predicted_vs_observed(mf)
+    assert any("non-commercial" in t.get_text() for t in fig.texts)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

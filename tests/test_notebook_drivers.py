@@ -1,0 +1,58 @@
+"""Smoke test of notebooks/04-drivers.ipynb: runs in fast mode and writes the output contract."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from sovai import paths, report
+from sovai.report_io import headlines_from_notebook
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOK = paths.NOTEBOOKS_DIR / "04-drivers.ipynb"
+
+
+def test_parameters_cell_and_no_outputs():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    params = report.notebook_parameters(nb, NOTEBOOK)
+    for name in ("outcome", "covariates", "family", "robust", "exclude", "year", "output_dir", "seed", "fast"):
+        assert name in params, name
+    assert params["output_dir"] == "../reports" and params["seed"] == 42 and params["fast"] is False
+    assert isinstance(params["covariates"], list) and isinstance(params["exclude"], list)
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "commit without outputs"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("drivers_report")
+    rc = report.build(["04-drivers"], out=out, fast=True, force=True, quiet=True)
+    return rc, out
+
+
+def test_fast_build_writes_contract(built):
+    rc, out = built
+    assert rc == 0
+    tab = pd.read_csv(out / "tables" / "drivers_models.csv")
+    assert {"model", "term", "coef", "se", "pvalue", "ci_low", "ci_high", "nobs"} <= set(tab.columns)
+    assert {"base", "base: drop USA, CHN"} <= set(tab["model"])
+    assert tab["coef"].notna().all() and (tab["se"] > 0).all() and (tab["ci_low"] <= tab["ci_high"]).all()
+    for name in ("drivers_models.tex", "drivers_models.html", "driver_proxies.csv", "drivers_dropped.csv"):
+        assert (out / "tables" / name).stat().st_size > 0, name
+    for name in ("drivers_coefficients", "drivers_predicted_vs_observed", "drivers_marginal_effect"):
+        assert (out / "figures" / f"{name}.png").exists(), name
+    dropped = pd.read_csv(out / "tables" / "drivers_dropped.csv")
+    assert "Taiwan" in set(dropped["name"])
+
+
+def test_fast_build_records_headlines(built):
+    rc, out = built
+    nb = json.loads(next((out / "notebooks").glob("04-drivers*.ipynb")).read_text(encoding="utf-8"))
+    heads = headlines_from_notebook(nb)
+    assert heads["drivers_base_nobs"]["value"] > 100
+    assert heads["drivers_base_nobs"]["value"] + heads["drivers_base_dropped"]["value"] == 195
+    assert "drivers_base_coef_log_gdp" in heads

@@ -1,0 +1,86 @@
+"""Smoke tests of notebooks/05-chokepoints and 06-managed-interdependence (fast mode, tmp output)."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from sovai import paths, report
+from sovai.report_io import headlines_from_notebook
+
+pytestmark = pytest.mark.slow
+
+NOTEBOOKS = {
+    "05-chokepoints": ("hhi_threshold", "since", "mineral_year", "top", "min_market_usd", "formats"),
+    "06-managed-interdependence": ("country", "partners", "coalitions", "threshold", "weight", "bloc", "year"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NOTEBOOKS))
+def test_parameters_cell_and_no_outputs(name):
+    path = paths.NOTEBOOKS_DIR / f"{name}.ipynb"
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    params = report.notebook_parameters(nb, path)
+    for key in (*NOTEBOOKS[name], "output_dir", "seed", "fast"):
+        assert key in params, key
+    assert params["output_dir"] == "../reports" and params["seed"] == 42 and params["fast"] is False
+    code = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    assert "parameters" in code[0]["metadata"].get("tags", [])
+    src = "".join(code[0]["source"]).splitlines()
+    assert all("#" in line for line in src if line.strip()), "every parameter carries a comment"
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "commit without outputs"
+    assert "CC BY-NC" in "".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("stack_report")
+    rc = report.build(
+        ["05-chokepoints", "06-managed-interdependence"],
+        params={"country": "JPN", "partners": ["DEU", "NLD"], "coalitions": ["G7", "mine=JPN+KOR"]},
+        out=out,
+        jobs=2,
+        fast=True,
+        force=True,
+        quiet=True,
+    )
+    return rc, out
+
+
+def test_chokepoints_contract(built):
+    rc, out = built
+    assert rc == 0
+    tab = pd.read_csv(out / "tables" / "chokepoints.csv", keep_default_na=False, na_values=[""])
+    required = {"layer", "input", "hhi", "top1_iso3", "top1_share", "top3_share", "n_countries", "source", "year"}
+    assert required <= set(tab.columns)
+    assert tab["hhi"].between(0, 10000).all() and tab["top1_share"].between(0, 100.5).all()
+    assert (tab["top3_share"] >= tab["top1_share"]).all()
+    assert list(tab["hhi"]) == sorted(tab["hhi"], reverse=True)
+    assert tab.loc[tab["source"] == "eto_chip_explorer", "non_commercial"].all()
+    for name in ("chokepoints_ranked", "stack_concentration"):
+        assert (out / "figures" / f"{name}.png").exists(), name
+
+
+def test_coalitions_contract(built):
+    rc, out = built
+    cov = pd.read_csv(out / "tables" / "coalitions.csv")
+    assert {"coalition", "members", "input_id", "joint_share", "covered"} <= set(cov.columns)
+    assert {"G7", "mine", "smallest_cover"} == set(cov["coalition"])
+    assert cov.loc[cov["coalition"] == "smallest_cover", "covered"].all()
+    div = pd.read_csv(out / "tables" / "diversification.csv")
+    assert {"baseline_hhi", "scenario_hhi", "partner_capacity", "feasible"} <= set(div.columns)
+    best = pd.read_csv(out / "tables" / "minimum_coalition.csv")
+    assert best["method"].iloc[0] in ("exact", "greedy") and len(best) == best["size"].iloc[0]
+
+
+def test_headlines_recorded(built):
+    rc, out = built
+    heads = {}
+    for path in (out / "notebooks").glob("0[56]-*.ipynb"):
+        heads.update(headlines_from_notebook(json.loads(path.read_text(encoding="utf-8"))))
+    assert heads["chokepoints_n_highly_concentrated"]["value"] > 10
+    assert heads["chokepoints_gallium_top1_share"]["value"] > 90
+    assert heads["interdependence_n_full_stack"]["value"] <= 2
+    assert heads["interdependence_smallest_cover_size"]["value"] >= 2

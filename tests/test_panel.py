@@ -1,0 +1,186 @@
+"""The stack framework files and the country × indicator panel."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sovai import panel as P
+from sovai.errors import InputFileError
+
+LAYERS = [
+    "minerals",
+    "energy",
+    "compute_hardware",
+    "networks",
+    "digital_infrastructure",
+    "data",
+    "models",
+    "applications",
+    "talent",
+    "governance",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# framework files
+# ---------------------------------------------------------------------------------------------
+
+
+def test_layers_file_has_the_ten_layers_in_stack_order():
+    layers = P.load_layers()
+    assert list(layers["id"]) == LAYERS
+    assert list(layers["order"]) == list(range(1, 11))
+    assert (layers["description"].str.len() > 20).all()
+
+
+def test_layer_ids_agree_with_the_stack_module():
+    stack = pytest.importorskip("sovai.stack")
+    assert tuple(P.load_layers()["id"]) == tuple(stack.LAYERS)
+
+
+def test_indicators_file_is_valid_and_covers_every_layer():
+    ind = P.load_indicators()
+    counts = ind.groupby("layer").size()
+    assert set(counts.index) == set(LAYERS)
+    assert counts.min() >= 2, f"thin layers: {P.thin_layers(ind)}"
+    assert set(ind["direction"]) <= {1, -1}
+    assert (ind["source"] != "").all() and (ind["licence"] != "").all()
+    # non-commercial sources are flagged in the licence text
+    nc = ind[ind["source"].isin(["eto_chip_explorer", "telegeography_submarine_cables"])]
+    assert nc["licence"].str.contains("non-commercial").all()
+
+
+def test_bad_indicator_file_names_row_and_column(tmp_path):
+    ind = pd.read_csv(P.paths.STACK_DIR / "indicators.csv", dtype=str, keep_default_na=False)
+    ind.loc[2, "layer"] = "quantum"
+    path = tmp_path / "indicators.csv"
+    ind.to_csv(path, index=False)
+    with pytest.raises(InputFileError, match=r"row 3, column 'layer'.*unknown layer.*quantum"):
+        P.load_indicators(path)
+    ind = pd.read_csv(P.paths.STACK_DIR / "indicators.csv", dtype=str, keep_default_na=False)
+    ind.loc[0, "direction"] = "2"
+    ind.to_csv(path, index=False)
+    with pytest.raises(InputFileError, match=r"row 1, column 'direction'"):
+        P.load_indicators(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# value selection (toy frames)
+# ---------------------------------------------------------------------------------------------
+
+ROWS = pd.DataFrame(
+    {
+        "iso3": ["AAA", "AAA", "AAA", "AAA", "BBB", "BBB", "CCC"],
+        "year": [2015.0, 2018.0, 2021.0, 2025.0, 2017.0, 2020.0, 2026.0],
+        "value": [1.0, 2.0, 3.0, 9.0, 5.0, 6.0, 7.0],
+    }
+)
+
+
+def test_annual_takes_latest_in_window_at_or_before_year():
+    v, y, fb, fby = P.select_values(ROWS, year=2024, window=(2019, 2025), timing="annual")
+    assert v.to_dict() == {"AAA": 3.0, "BBB": 6.0}
+    assert y.to_dict() == {"AAA": 2021.0, "BBB": 2020.0}
+    assert fb.to_dict() == {"AAA": 2.0, "BBB": 5.0}  # latest before the window, for LOCF
+    assert fby.to_dict() == {"AAA": 2018.0, "BBB": 2017.0}
+    v, *_ = P.select_values(ROWS, year=2025, window=(2019, 2025), timing="annual")
+    assert v["AAA"] == 9.0
+
+
+def test_cumulative_sums_the_window_up_to_year():
+    v, y, *_ = P.select_values(ROWS, year=2024, window=(2019, 2025), timing="cumulative")
+    assert v.to_dict() == {"AAA": 3.0, "BBB": 6.0}
+    assert set(y) == {2024.0}
+    v, *_ = P.select_values(ROWS, year=2025, window=(2015, 2025), timing="cumulative")
+    assert v["AAA"] == 15.0
+
+
+def test_snapshot_falls_back_to_the_only_edition():
+    rows = ROWS[ROWS["iso3"] == "CCC"]
+    v, y, *_ = P.select_values(rows, year=2024, window=(2019, 2025), timing="snapshot")
+    assert v.to_dict() == {"CCC": 7.0} and y.to_dict() == {"CCC": 2026.0}
+
+
+# ---------------------------------------------------------------------------------------------
+# bad input (no data needed)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_unknown_country_is_an_error_naming_the_parameter():
+    with pytest.raises(ValueError, match=r"'countries'.*Atlantis"):
+        P.build_panel(countries=["France", "Atlantis"])
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [({"view": "per_capita"}, "'view'"), ({"window": (2025, 2019)}, "'window'"), ({"year": "2024"}, "'year'")],
+)
+def test_bad_settings(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        P.build_panel(**kwargs)
+
+
+# ---------------------------------------------------------------------------------------------
+# with the real mirror
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def panels():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return P.build_panel(view="scale"), P.build_panel(view="intensity")
+
+
+def test_panel_shape_years_and_metadata(panels):
+    scale, _ = panels
+    ind = P.load_indicators()
+    assert scale.values.shape == (195, len(ind))
+    assert list(scale.values.columns) == list(ind["id"])
+    assert scale.meta["available"].all(), scale.meta.loc[~scale.meta["available"], ["id", "note"]]
+    annual = ind.loc[ind["timing"] == "annual", "id"]
+    yrs = scale.years[annual].stack()
+    assert yrs.between(2019, 2024).all()
+    frame = scale.to_frame()
+    assert "fixed_broadband__year" in frame.columns
+    assert scale.meta.set_index("id").loc["notable_models", "coverage"] == 1.0  # census: absent = 0
+
+
+def test_scale_and_intensity_are_consistent(panels):
+    scale, inten = panels
+    pop = scale.denominators["population"]
+    # rate indicator (per 100 people): scale = rate × population / 100
+    np.testing.assert_allclose(scale.values["fixed_broadband"], inten.values["fixed_broadband"] * pop / 100, rtol=1e-12)
+    # absolute indicator (TWh): intensity = value × 1e9 / population (kWh per person)
+    np.testing.assert_allclose(
+        inten.values["electricity_generation"], scale.values["electricity_generation"] * 1e9 / pop, rtol=1e-12
+    )
+    # denominator none: identical
+    pd.testing.assert_series_equal(scale.values["tertiary_enrolment"], inten.values["tertiary_enrolment"])
+    usa = inten.values.loc["USA", "electricity_generation"]
+    assert 8_000 < usa < 20_000  # kWh per person, plausible
+    basis = scale.impute_basis()
+    np.testing.assert_allclose(basis["fixed_broadband"], pop / 100)
+    assert (basis["tertiary_enrolment"] == 1).all() and (inten.impute_basis() == 1).all().all()
+
+
+def test_group_and_cached_rebuild():
+    before = P._selected.cache_info().hits
+    g20 = P.build_panel(countries="G20")
+    assert P._selected.cache_info().hits > before
+    assert "USA" in g20.values.index and len(g20.values) < 30
+    assert "Source:" in g20.source_line()
+
+
+def test_missing_loader_is_tolerated_with_a_warning():
+    ind = P.load_indicators().head(2).copy()
+    ind.loc[0, "loader"] = "sovai.sources.not_there:load"
+    with pytest.warns(P.PanelWarning, match=r"ai_minerals_share.*not available"):
+        p = P.build_panel(indicators=ind, countries=["FRA", "DEU"])
+    assert p.values["ai_minerals_share"].isna().all()
+    assert not p.meta.set_index("id").loc["ai_minerals_share", "available"]
+    assert p.values["ores_metals_exports"].notna().all()
