@@ -172,6 +172,10 @@ def _read_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame | None, lis
     else:
         return None, [_problem(path, f"unsupported file type {suffix!r}; expected .csv or .xlsx")]
     df.columns = [str(c).strip().lower() for c in df.columns]
+    if len(df.columns) == 1 and ";" in df.columns[0]:
+        return None, [
+            _problem(path, "the header has no commas but semicolons: save the file as comma-separated CSV (UTF-8)")
+        ]
     df = df.astype(str).apply(lambda s: s.str.strip())
     return df, []
 

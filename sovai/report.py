@@ -113,11 +113,19 @@ def _atomic_write_bytes(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give outputs normal permissions
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@cache
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _atomic_write_text(path: Path, text: str) -> Path:
@@ -635,6 +643,7 @@ class Builder:
         self.inputs = input_hashes(self.data_dir)
         self.package = package_fingerprint()
         self.inputs_key = _sha256_bytes(_json([self.inputs, self.package]).encode())
+        _umask()  # read the umask now, in the main thread, before worker threads write files
 
     # -- records -----------------------------------------------------------------------------
 
@@ -1013,6 +1022,17 @@ class Builder:
             "ipynb": job.ipynb.relative_to(self.out).as_posix(),
             "html": job.html.relative_to(self.out).as_posix(),
         }
+        # outputs the notebook wrote last time but not now are stale: remove them (the gallery
+        # would otherwise keep showing a figure no notebook makes any more)
+        previous = self.read_record(job.record_id) or {}
+        others = {
+            f
+            for r in self.all_records()[0]
+            if (r.get("kind"), r.get("name")) != (job.kind, job.name)
+            for f in r.get("outputs", [])
+        }
+        for stale in sorted(set(previous.get("outputs", [])) - set(outputs) - others):
+            (self.out / stale).unlink(missing_ok=True)
         _atomic_write_text(self._record_path(job.record_id), json.dumps(record, indent=1, sort_keys=True) + "\n")
         self._failure_path(job.record_id).unlink(missing_ok=True)
 
@@ -1602,17 +1622,26 @@ def cached_result(name: str, func: Callable[..., Any], *args: Any, **kwargs: Any
     if key in _MEMO:
         return _MEMO[key]
     path = Path(folder) / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}-{key}.pkl"
-    if path.exists():
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # one computation per key across parallel kernels: the others wait for its pickle
+    with open(path.with_suffix(".lock"), "a") as lock:
         try:
-            with open(path, "rb") as fh:
-                _MEMO[key] = pickle.load(fh)
-                return _MEMO[key]
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-            path.unlink(missing_ok=True)
-    value = func(*args, **kwargs)
-    _MEMO[key] = value
-    try:
-        _atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
-    except (pickle.PicklingError, TypeError, AttributeError):
-        pass  # not picklable: kept in memory only
+            import fcntl
+
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        except ImportError:  # pragma: no cover - Windows: no lock, at worst computed twice
+            pass
+        if path.exists():
+            try:
+                with open(path, "rb") as fh:
+                    _MEMO[key] = pickle.load(fh)
+                    return _MEMO[key]
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+                path.unlink(missing_ok=True)
+        value = func(*args, **kwargs)
+        _MEMO[key] = value
+        try:
+            _atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except (pickle.PicklingError, TypeError, AttributeError):
+            pass  # not picklable: kept in memory only
     return value

@@ -400,3 +400,9 @@ def test_wide_unknown_country_reported_once(tmp_path):
     assert problems == [
         f"{tmp_path / 'codes.csv'}, row 1, column 'country': unknown country 'Atlantis' (not an ISO3 code or a known country name)"
     ]
+
+
+def test_semicolon_csv_hint(tmp_path):
+    path = write(tmp_path, HEADER.replace(",", ";") + f"FRA;ai_law;true;{URL};;;\n")
+    problems = cat.validate_file(path)
+    assert len(problems) == 1 and "semicolons" in problems[0] and str(path) in problems[0]

@@ -26,7 +26,7 @@ ALPHA = [
     "from sovai.report_io import output_dirs, record_headline, write_table\n"
     "figures, tables = output_dirs(output_dir)",
     "df = pd.DataFrame({'x': [x, x / 3], 'fast': [fast, fast], 'seed': [seed, seed]})\n"
-    "write_table(df, tables / 'alpha.csv')",
+    "write_table(df, tables / 'alpha.csv')\nif x == 1.0:\n    (tables / 'only_default.csv').write_text('a\\n1\\n')",
     f"png = base64.b64decode('{PNG}')\n(figures / 'alpha.png').write_bytes(png)\n"
     "(figures / 'alpha.svg').write_text('<svg xmlns=\"http://www.w3.org/2000/svg\"/>')",
     "from IPython.display import Image\nImage(png)",
@@ -103,6 +103,7 @@ def project(tmp_path, monkeypatch):
 def test_cache_hit_and_miss(project):
     assert build(project) == 0
     assert statuses(project.out) == {"01-alpha": "ok", "02-beta": "ok"}
+    assert (project.out / "tables" / "only_default.csv").exists()
     assert build(project) == 0
     assert statuses(project.out) == {"01-alpha": "cached", "02-beta": "cached"}
     # one parameter of one notebook changes: only that notebook runs again
@@ -111,6 +112,7 @@ def test_cache_hit_and_miss(project):
     assert (project.out / "tables" / "alpha.csv").read_text().splitlines()[1].startswith("2.5,")
     record = json.loads((project.out / ".cache" / "records" / "notebook-01-alpha.json").read_text())
     assert record["reason"] == "parameters changed"
+    assert not (project.out / "tables" / "only_default.csv").exists()  # stale output removed
     # a params file counts as a change too; a curated data file changes every key
     (project.params / "02-beta.yaml").write_text("y: from-file\n")
     assert build(project, params={"x": 2.5}) == 0
@@ -190,7 +192,7 @@ def test_manifest_lists_every_input_hash_and_versions(project):
     alpha = manifest["notebooks"]["01-alpha"]
     assert alpha["params"] == {"fast": False, "seed": 42, "x": 1.0}
     assert alpha["headlines"]["alpha_x"]["value"] == 1
-    assert alpha["outputs"] == ["figures/alpha.png", "figures/alpha.svg", "tables/alpha.csv"]
+    assert alpha["outputs"] == ["figures/alpha.png", "figures/alpha.svg", "tables/alpha.csv", "tables/only_default.csv"]
     assert alpha["duration_s"] > 0
     # deterministic serialisation
     text = (project.out / "manifest.json").read_text()
@@ -288,3 +290,27 @@ def test_progress_plain_lines_when_not_a_tty():
     progress.cell("02-rankings", 5, 12)
     progress.event("02-rankings", "done in 1.0 s", finished=True)
     assert buf.getvalue() == "[02-rankings] cell 5/12\n[02-rankings] done in 1.0 s\n"
+
+
+def test_cached_result_computes_once_per_inputs(tmp_path, monkeypatch):
+    calls = []
+
+    def compute(a, b=1):
+        calls.append((a, b))
+        return {"sum": a + b}
+
+    monkeypatch.delenv("SOVAI_BUILD_CACHE", raising=False)
+    assert report.cached_result("x", compute, 1) == {"sum": 2}
+    assert report.cached_result("x", compute, 1) == {"sum": 2}
+    assert len(calls) == 2  # outside a build: no caching
+    monkeypatch.setenv("SOVAI_BUILD_CACHE", str(tmp_path))
+    monkeypatch.setenv("SOVAI_BUILD_INPUTS_KEY", "k1")
+    monkeypatch.setattr(report, "_MEMO", {})
+    assert report.cached_result("x", compute, 1, b=2) == {"sum": 3}
+    assert report.cached_result("x", compute, 1, b=2) == {"sum": 3}  # memory
+    monkeypatch.setattr(report, "_MEMO", {})
+    assert report.cached_result("x", compute, 1, b=2) == {"sum": 3}  # pickle (a new kernel)
+    assert len(calls) == 3
+    monkeypatch.setenv("SOVAI_BUILD_INPUTS_KEY", "k2")  # inputs changed: computed again
+    assert report.cached_result("x", compute, 1, b=2) == {"sum": 3}
+    assert len(calls) == 4
