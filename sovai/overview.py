@@ -45,7 +45,9 @@ def plot_coverage(share: pd.DataFrame, *, title: str = "Share of countries with 
     return fig
 
 
-def write_overview(output_dir: str | Path, window: tuple[int, int] = (2019, 2026), formats=("png",)) -> dict[str, pd.DataFrame]:
+def write_overview(
+    output_dir: str | Path, window: tuple[int, int] = (2019, 2026), formats=("png",)
+) -> dict[str, pd.DataFrame]:
     """Compute the overview tables, write them under ``output_dir/tables`` and the heatmap figure."""
     figures, tables = report_io.output_dirs(output_dir)
     out = coverage_tables(window)
