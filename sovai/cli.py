@@ -141,8 +141,13 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
+    from sovai.errors import SovaiError
+
     try:
         return int(args.func(args))
+    except SovaiError as exc:  # data or input problems: a clear message, no traceback
+        print(f"sovai: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     except FileNotFoundError as exc:
         print(f"sovai: {exc}", file=sys.stderr)
         return EXIT_USAGE
