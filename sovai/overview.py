@@ -59,3 +59,24 @@ def write_overview(
     fig = plot_coverage(share)
     report_io.save_figure(fig, figures / "data_coverage_by_region", formats)
     return out
+
+
+def codings_grid(long: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The codings as a complete long grid: every target country × contract variable.
+
+    Coded cells carry their value and citation; cells that could not be sourced have an empty
+    value and ``status = "missing"``, so the published table has a row for every country and
+    variable (the files under ``data/categorical/codings/`` hold only sourced values).
+    """
+    from sovai import categorical
+    from sovai.countries import target_countries
+
+    long = categorical.load_categorical(long=True) if long is None else long
+    grid = pd.MultiIndex.from_product(
+        [target_countries(), categorical.contract_variables()], names=["iso3", "variable"]
+    )
+    out = grid.to_frame(index=False).merge(long, on=["iso3", "variable"], how="left", validate="1:1")
+    out["status"] = out["value"].notna().map({True: "coded", False: "missing"})
+    names = reference_table()["name"]
+    out.insert(1, "country", out["iso3"].map(names))
+    return out.sort_values(["iso3", "variable"], kind="mergesort").reset_index(drop=True)
