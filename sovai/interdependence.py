@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Iterable, Mapping
 
 import numpy as np
@@ -295,7 +296,7 @@ def resolve_coalitions(
     """Coalition name → sorted ISO3 members.
 
     Accepts group names (``"EU"``, ``"G7"``, ``"QUAD"``…), a mapping ``{name: [countries]}`` (a
-    value may itself be a group name), or a list mixing group names and ``"name=ISO3+ISO3"`` strings.
+    value may itself be a group name), or a list mixing group names and ``"name=ISO3+ISO3"`` (or ``"name:ISO3+ISO3"``) strings.
     Unknown entries raise ``ValueError`` naming the parameter ``coalitions``.
     """
     if coalitions is None:
@@ -308,8 +309,8 @@ def resolve_coalitions(
     else:
         items = []
         for entry in coalitions:
-            if isinstance(entry, str) and "=" in entry:
-                name, members = entry.split("=", 1)
+            if isinstance(entry, str) and ("=" in entry or ":" in entry):
+                name, members = re.split(r"[=:]", entry, maxsplit=1)
                 items.append((name.strip(), [m.strip() for m in members.replace(",", "+").split("+") if m.strip()]))
             elif isinstance(entry, str):
                 items.append((entry, entry))

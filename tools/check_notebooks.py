@@ -1,15 +1,60 @@
-"""Fail if a notebook in the given folder carries outputs or execution counts (keep git reviewable)."""
+"""Check the notebooks in a folder (CI runs this via `make lint`):
 
+* no outputs or execution counts in git (keep diffs reviewable);
+* the first code cell is tagged ``parameters``, holds only literal assignments, each with a
+  comment that ``papermill --help-notebook`` can show (no ``=`` inside the comment), and always
+  defines ``output_dir``, ``seed`` and ``fast``.
+"""
+
+import ast
 import json
 import sys
 from pathlib import Path
 
-bad = []
-for nb in sorted(Path(sys.argv[1] if len(sys.argv) > 1 else "notebooks").glob("*.ipynb")):
-    cells = json.loads(nb.read_text(encoding="utf-8")).get("cells", [])
+REQUIRED = {"output_dir", "seed", "fast"}
+
+
+def check(nb_path: Path) -> list[str]:
+    problems = []
+    cells = json.loads(nb_path.read_text(encoding="utf-8")).get("cells", [])
     if any(c.get("cell_type") == "code" and (c.get("outputs") or c.get("execution_count")) for c in cells):
-        bad.append(str(nb))
-if bad:
-    print("Notebooks with outputs (run `make format` or nbstripout):", *bad, sep="\n  ")
-    sys.exit(1)
-print("notebooks: no outputs")
+        problems.append("has outputs (run `make format` or nbstripout)")
+    code = [c for c in cells if c.get("cell_type") == "code"]
+    if not code or "parameters" not in code[0].get("metadata", {}).get("tags", []):
+        return [*problems, "first code cell is not tagged 'parameters'"]
+    source = "".join(code[0]["source"]) if isinstance(code[0]["source"], list) else code[0]["source"]
+    names = set()
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
+            problems.append(f"parameters cell line {node.lineno}: not a simple assignment")
+            continue
+        try:
+            ast.literal_eval(node.value)
+        except ValueError:
+            problems.append(f"parameters cell line {node.lineno}: {node.targets[0].id} is not a literal")
+        names.add(node.targets[0].id)
+        line = source.splitlines()[node.lineno - 1]
+        if "#" not in line:
+            problems.append(f"parameter {node.targets[0].id!r} has no comment")
+        elif "=" in line.split("#", 1)[1]:
+            problems.append(f"parameter {node.targets[0].id!r}: '=' in the comment hides it from papermill --help-notebook")
+    missing = REQUIRED - names
+    if missing:
+        problems.append(f"parameters cell lacks {sorted(missing)}")
+    return problems
+
+
+def main(folder: str) -> int:
+    bad = 0
+    for nb in sorted(Path(folder).glob("*.ipynb")):
+        for p in check(nb):
+            print(f"{nb}: {p}")
+            bad += 1
+    if bad:
+        return 1
+    print("notebooks: no outputs; parameters cells documented")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "notebooks"))
