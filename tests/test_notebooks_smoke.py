@@ -41,8 +41,45 @@ def test_every_notebook_builds_in_fast_mode(tmp_path):
         assert (out / entry["html"]).exists()
         for table in EXPECTED_TABLES.get(nb.stem, []):
             assert (out / "tables" / table).exists(), f"{nb.stem} did not write tables/{table}"
+    assert headline_mismatches(manifest) == []
     if PROFILE.exists():
         assert cli.main(["profile", "DEU", "--fast", "--out", str(out), "--jobs", "1"]) == 0, _failures(out)
         page = (out / "profiles" / "DEU.html").read_text()
         assert "Germany" in page and "data:image/png;base64" in page
         assert report.external_resources(page) == []
+
+
+#: Headline numbers recorded from a fast build (tools/record_headlines.py); compared within the
+#: tolerance each notebook states (None: exact).
+EXPECTED_HEADLINES = json.loads((report.paths.PROJECT_ROOT / "tests" / "expected" / "headlines_fast.json").read_text())
+
+
+def headline_mismatches(manifest: dict, expected: dict = EXPECTED_HEADLINES) -> list[str]:
+    """Compare a build's recorded headlines with the expected ones; return the differences."""
+    problems = []
+    for stem, heads in expected.items():
+        got = (manifest["notebooks"].get(stem) or {}).get("headlines") or {}
+        for name, want in heads.items():
+            if name not in got:
+                problems.append(f"{stem}: headline {name!r} not recorded")
+                continue
+            value, tol = got[name]["value"], want["tolerance"]
+            if isinstance(want["value"], int | float) and not isinstance(want["value"], bool) and tol is not None:
+                if abs(float(value) - float(want["value"])) > float(tol):
+                    problems.append(f"{stem}: {name} = {value}, expected {want['value']} ± {tol}")
+            elif value != want["value"]:
+                problems.append(f"{stem}: {name} = {value!r}, expected {want['value']!r}")
+    return problems
+
+
+def test_headline_comparison_detects_a_change():
+    manifest = {
+        "notebooks": {"02-rankings": {"headlines": {"rank_USA": {"value": 5.0}, "top_country": {"value": "CHN"}}}}
+    }
+    expected = {
+        "02-rankings": {"rank_USA": {"value": 1.0, "tolerance": 2}, "top_country": {"value": "USA", "tolerance": None}}
+    }
+    assert headline_mismatches(manifest, expected) == [
+        "02-rankings: rank_USA = 5.0, expected 1.0 ± 2",
+        "02-rankings: top_country = 'CHN', expected 'USA'",
+    ]

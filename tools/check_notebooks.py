@@ -37,7 +37,9 @@ def check(nb_path: Path) -> list[str]:
         if "#" not in line:
             problems.append(f"parameter {node.targets[0].id!r} has no comment")
         elif "=" in line.split("#", 1)[1]:
-            problems.append(f"parameter {node.targets[0].id!r}: '=' in the comment hides it from papermill --help-notebook")
+            problems.append(
+                f"parameter {node.targets[0].id!r}: '=' in the comment hides it from papermill --help-notebook"
+            )
     missing = REQUIRED - names
     if missing:
         problems.append(f"parameters cell lacks {sorted(missing)}")
