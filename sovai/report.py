@@ -77,6 +77,7 @@ from pathlib import Path
 from typing import Any
 
 from sovai import paths
+from sovai.atomic import _umask, atomic_write_bytes, atomic_write_text
 
 #: Stem of the country-profile template notebook (run per country by :func:`profile`).
 PROFILE_STEM = "07-country-profile"
@@ -97,39 +98,6 @@ CELL_TIMEOUT: int | None = None
 NOTEBOOK_RE = re.compile(r"^\d\d-[a-z0-9-]+$")
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> Path:
-    """Atomic write via a temporary file and ``os.replace``.
-
-    The same as :func:`sovai.report_io.atomic_write_bytes`, repeated here because importing
-    :mod:`sovai.report_io` imports pandas, which would add a second to every no-change rebuild.
-    """
-    import tempfile
-
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates 0600; give outputs normal permissions
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-@cache
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _atomic_write_text(path: Path, text: str) -> Path:
-    return _atomic_write_bytes(path, text.encode("utf-8"))
 
 
 # --------------------------------------------------------------------------------------------
@@ -960,7 +928,7 @@ class Builder:
             "failed_notebook": str(kept.relative_to(self.out)) if kept else None,
             "message": job.error,
         }
-        _atomic_write_text(self._failure_path(job.record_id), json.dumps(payload, indent=1, sort_keys=True) + "\n")
+        atomic_write_text(self._failure_path(job.record_id), json.dumps(payload, indent=1, sort_keys=True) + "\n")
 
     def _finish(self, job: Job, nb, log_lines: list[str]) -> None:
         import nbformat
@@ -998,8 +966,8 @@ class Builder:
         t_html = time.perf_counter()
         page = export_html(nb, title)
         html_s = time.perf_counter() - t_html
-        _atomic_write_text(job.ipynb, text)
-        _atomic_write_text(job.html, page)
+        atomic_write_text(job.ipynb, text)
+        atomic_write_text(job.html, page)
         record = {
             "name": job.name,
             "kind": job.kind,
@@ -1033,7 +1001,7 @@ class Builder:
         }
         for stale in sorted(set(previous.get("outputs", [])) - set(outputs) - others):
             (self.out / stale).unlink(missing_ok=True)
-        _atomic_write_text(self._record_path(job.record_id), json.dumps(record, indent=1, sort_keys=True) + "\n")
+        atomic_write_text(self._record_path(job.record_id), json.dumps(record, indent=1, sort_keys=True) + "\n")
         self._failure_path(job.record_id).unlink(missing_ok=True)
 
     # -- site --------------------------------------------------------------------------------
@@ -1059,8 +1027,8 @@ class Builder:
         """Rewrite ``manifest.json`` and ``index.html`` from all records."""
         recs, fails = self.all_records()
         manifest = self.manifest(recs, fails, ran, settings)
-        _atomic_write_text(self.out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
-        _atomic_write_text(self.out / "index.html", render_index(self.out, manifest))
+        atomic_write_text(self.out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        atomic_write_text(self.out / "index.html", render_index(self.out, manifest))
 
     def manifest(self, recs: list[dict], fails: list[dict], ran: list[Job], settings: dict[str, Any]) -> dict:
         """The build manifest (see the module docstring)."""
@@ -1641,7 +1609,7 @@ def cached_result(name: str, func: Callable[..., Any], *args: Any, **kwargs: Any
         value = func(*args, **kwargs)
         _MEMO[key] = value
         try:
-            _atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
         except (pickle.PicklingError, TypeError, AttributeError):
             pass  # not picklable: kept in memory only
     return value
