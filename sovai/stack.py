@@ -47,19 +47,14 @@ import pandas as pd
 from sovai import paths, registry
 from sovai.errors import InputFileError
 
-#: Layer ids, bottom of the stack first (Appendix B).
-LAYERS = (
-    "minerals",
-    "energy",
-    "compute_hardware",
-    "networks",
-    "digital_infrastructure",
-    "data",
-    "models",
-    "applications",
-    "talent",
-    "governance",
-)
+
+def _layer_ids() -> tuple[str, ...]:
+    layers = pd.read_csv(paths.STACK_DIR / "layers.csv", usecols=["id", "order"])
+    return tuple(layers.sort_values("order")["id"])
+
+
+#: Layer ids, bottom of the stack first (Appendix B), read from ``data/stack/layers.csv``.
+LAYERS = _layer_ids()
 
 #: Default HHI bound for "highly concentrated" (2010 US Horizontal Merger Guidelines).
 HHI_HIGH = 2500.0
