@@ -151,3 +151,10 @@ def test_tidy_drops_missing_values():
     df = pd.DataFrame({"iso3": ["USA", "CHN"], "year": [2020, 2020], "v": [1.0, None]})
     out = _common.tidy(df, indicator="x", value="v")
     assert out["iso3"].tolist() == ["USA"] and str(out["value"].dtype) == "Float64"
+
+
+def test_unga_serbia_recoded_from_yug():
+    df = unga.load()
+    srb = df[(df.iso3 == "SRB") & (df.indicator == "unga_idealpoint_fp")]
+    assert srb["year"].min() == 2006 and 2024 in set(srb["year"])
+    assert "YUG" not in set(df["iso3"])

@@ -2,7 +2,8 @@
 
 ``idealpointfp`` (first-period votes estimate, to 2024) and ``idealpointall`` (all votes, to 2023)
 per country-year; ``year`` = session + 1945. Higher = closer to the US-led liberal order.
-Rows without an ISO3 code (17 pre-2000 ex-states) are dropped. Licence unverified (Dataverse
+Rows without an ISO3 code (17 pre-2000 ex-states) are dropped; the file's ``YUG`` rows are Serbia
+(``SRB``) from 2006 on. Licence unverified (Dataverse
 default CC0); cite the authors.
 """
 
@@ -18,6 +19,9 @@ from sovai.sources._common import keep_reference_codes
 
 KEY = "unga_ideal_points/IdealpointsJuly2025.dta"
 
+#: First year the file's "YUG" rows are read as Serbia (SRB).
+SERBIA_FROM = 2006
+
 
 @cache
 def load() -> pd.DataFrame:
@@ -31,6 +35,10 @@ def load() -> pd.DataFrame:
     if missing:
         raise InputFileError(path, f"missing expected column(s) {sorted(missing)}", column=sorted(missing)[0])
     df = df[df["iso3c"].fillna("") != ""].rename(columns={"iso3c": "iso3"})
+    # The file keeps Serbia under the code "YUG" (COW 345) to 2024. From 2006 (Montenegro's
+    # independence) that row is Serbia, the continuing state: recode it so it is not dropped.
+    serbia = (df["iso3"] == "YUG") & (df["year"] >= SERBIA_FROM)
+    df.loc[serbia, "iso3"] = "SRB"
     df = keep_reference_codes(df)
     parts = []
     for col, name in (("idealpointfp", "unga_idealpoint_fp"), ("idealpointall", "unga_idealpoint_all")):
