@@ -395,11 +395,10 @@ def _latest_good_year(df: pd.DataFrame, coverage: float = 0.9) -> int:
 
 def _owid_shares() -> list[pd.DataFrame]:
     from sovai.sources import owid
-    from sovai.sources._common import keep_reference_codes
 
     frames = []
     elec = owid.load_electricity()
-    elec = keep_reference_codes(elec[elec["indicator"] == "electricity_generation_twh"])
+    elec = elec[elec["indicator"] == "electricity_generation_twh"]  # loaders already drop aggregates
     y = _latest_good_year(elec)
     e = elec[elec["year"] == y]
     frames.append(
@@ -414,7 +413,7 @@ def _owid_shares() -> list[pd.DataFrame]:
             _pct_of_total(e["value"].astype(float), e["iso3"]),
         )
     )
-    pubs = keep_reference_codes(owid.load_ai_publications())
+    pubs = owid.load_ai_publications()
     y = _latest_good_year(pubs)
     p = pubs[pubs["year"] == y]
     frames.append(

@@ -84,8 +84,8 @@ def test_bad_cache_file_is_reported_not_replaced(fake_registry):
     assert path.read_bytes() == b"garbage"
 
 
-def test_download_with_wrong_hash_does_not_poison_cache(fake_registry, monkeypatch):
-    ent, _, cache = fake_registry
+def _fake_downloader(monkeypatch, content: bytes) -> None:
+    """Replace pooch's HTTP downloader by one that 'downloads' ``content``."""
     import pooch
 
     class FakeDownloader:
@@ -94,9 +94,14 @@ def test_download_with_wrong_hash_does_not_poison_cache(fake_registry, monkeypat
 
         def __call__(self, url, output_file, pooch_obj):
             with open(output_file, "wb") as fh:
-                fh.write(b"tampered content")
+                fh.write(content)
 
     monkeypatch.setattr(pooch, "HTTPDownloader", FakeDownloader)
+
+
+def test_download_with_wrong_hash_does_not_poison_cache(fake_registry, monkeypatch):
+    ent, _, cache = fake_registry
+    _fake_downloader(monkeypatch, b"tampered content")
     with pytest.raises(DataIntegrityError, match="expected"):
         registry.fetch(ent.key, allow_download=True)
     assert not (cache / ent.key).exists()
@@ -105,17 +110,7 @@ def test_download_with_wrong_hash_does_not_poison_cache(fake_registry, monkeypat
 
 def test_download_success_lands_in_cache(fake_registry, monkeypatch):
     ent, _, cache = fake_registry
-    import pooch
-
-    class FakeDownloader:
-        def __init__(self, **kwargs):
-            pass
-
-        def __call__(self, url, output_file, pooch_obj):
-            with open(output_file, "wb") as fh:
-                fh.write(GOOD)
-
-    monkeypatch.setattr(pooch, "HTTPDownloader", FakeDownloader)
+    _fake_downloader(monkeypatch, GOOD)
     path = registry.fetch(ent.key, allow_download=True)
     assert path == cache / ent.key and path.read_bytes() == GOOD
 
