@@ -472,7 +472,7 @@ class ModelFit:
             }
         )
 
-    def predict(self, X: pd.DataFrame | None = None, params=None) -> np.ndarray:
+    def predict(self, X: pd.DataFrame | np.ndarray | None = None, params=None) -> np.ndarray:
         """Expected outcome (count, probability, or the category probabilities of an ordered model)."""
         X = self.X if X is None else X
         return _predict(self.spec.family, self.result, np.asarray(self.result.params) if params is None else params, X)
@@ -756,7 +756,7 @@ def glm_sandwich(res, kind: str = "HC3") -> np.ndarray:
     return bread @ meat @ bread
 
 
-def _predict(family: str, res, params, X: pd.DataFrame) -> np.ndarray:
+def _predict(family: str, res, params, X: pd.DataFrame | np.ndarray) -> np.ndarray:
     params = np.asarray(params, dtype=float)
     Xa = np.asarray(X, dtype=float)
     if family == "ordered_logit":
@@ -786,19 +786,25 @@ def average_marginal_effects(mf: ModelFit) -> pd.DataFrame:
     params = np.asarray(mf.result.params, dtype=float)
     V = np.asarray(mf.result.cov_params(), dtype=float)
     X = mf.X
+    Xa = X.to_numpy(dtype=float)
     rows = []
     for term in mf.spec.covariates:
         col = X[term]
         binary = _is_binary(col)
         h = 1e-4 * max(1.0, float(col.std()))
+        # the two counterfactual designs, built once (the Jacobian below re-evaluates them for
+        # every parameter)
+        lo, hi = Xa.copy(), Xa.copy()
+        j_term = X.columns.get_loc(term)
+        if binary:
+            lo[:, j_term], hi[:, j_term] = 0.0, 1.0
+        else:
+            lo[:, j_term] -= h
+            hi[:, j_term] += h
 
-        def ame(p, term=term, binary=binary, h=h):
-            lo, hi = X.copy(), X.copy()
+        def ame(p, lo=lo, hi=hi, binary=binary, h=h):
             if binary:
-                lo[term], hi[term] = 0.0, 1.0
                 return (mf.predict(hi, p) - mf.predict(lo, p)).mean(axis=0)
-            lo[term] = X[term] - h
-            hi[term] = X[term] + h
             return ((mf.predict(hi, p) - mf.predict(lo, p)) / (2 * h)).mean(axis=0)
 
         est = np.atleast_1d(ame(params))

@@ -90,8 +90,12 @@ VERSION_PACKAGES = ("pandas", "numpy", "statsmodels", "geopandas", "matplotlib",
 REQUIRED_PARAMETERS = ("output_dir", "seed", "fast")
 #: Path parameters set by the build (left out of cache keys and of the recorded parameters).
 PATH_PARAMETERS = ("output_dir", "reports_dir")
-#: Country profiles share one warm kernel per worker thread (namespace reset between profiles).
-REUSE_PROFILE_KERNELS = True
+#: Every job (report notebooks and country profiles) runs in one warm kernel per worker thread,
+#: its namespace, figures, rcParams and warning registries reset between notebooks (see
+#: :data:`_KERNEL_RESET`). ``False``: a fresh kernel for every notebook (slower: each pays the
+#: kernel start-up and the imports; the tables are byte-identical either way, which
+#: ``tests/test_notebooks_smoke.py`` checks).
+REUSE_KERNELS = True
 #: Kernel start-up timeout and per-cell timeout (seconds; ``None`` = no limit).
 START_TIMEOUT = 120
 CELL_TIMEOUT: int | None = None
@@ -372,10 +376,11 @@ class Progress:
 # kernel and engine
 # --------------------------------------------------------------------------------------------
 
-#: Code run in every kernel at start-up: matplotlib's non-interactive backend and an audit hook
-#: that logs the files the notebook writes under the build folder and the raw/curated files it
-#: reads (for the manifest and attributions). The log path and prefixes come from environment
-#: variables set by the build.
+#: Code run in every kernel at start-up: an audit hook that logs the files the notebook writes
+#: under the build folder and the raw/curated files it reads (for the manifest and attributions;
+#: the log path and prefixes come from environment variables set by the build), and a snapshot
+#: of the fresh kernel's state (pyplot with the inline backend imported, rcParams, warning
+#: filters, cwd) that :data:`_KERNEL_RESET` restores between notebooks in a reused kernel.
 _KERNEL_STARTUP = r"""
 def _sovai_install_tracker():
     import os, sys
@@ -400,16 +405,54 @@ def _sovai_install_tracker():
     sys.addaudithook(hook)
 _sovai_install_tracker()
 del _sovai_install_tracker
+
+def _sovai_snapshot():
+    # the state a fresh kernel starts from, restored between notebooks in a reused kernel:
+    # matplotlib's rcParams after the inline backend is set up, warning filters, the cwd
+    import os, sys, types, warnings
+    import matplotlib, matplotlib.pyplot
+    rc = dict(matplotlib.rcParams.copy())
+    rc.pop("backend", None)
+    sys.modules["_sovai_kernel_state"] = types.SimpleNamespace(
+        rc=rc, filters=list(warnings.filters), cwd=os.getcwd()
+    )
+    import gc
+    gc.freeze()  # start-up objects live as long as the kernel: keep them out of collections
+_sovai_snapshot()
+del _sovai_snapshot
 """
 
-#: Run in a reused kernel (country profiles) after each notebook: a clean namespace and figure
-#: state, execution counts from 1. Imported modules and their caches are kept on purpose.
-_KERNEL_RESET = (
-    "import matplotlib.pyplot as _plt\n_plt.close('all')\ndel _plt\n"
-    "get_ipython().run_line_magic('reset', '-f')\n"
-    "import gc as _gc\n_gc.collect()\ndel _gc\n"
-    "get_ipython().execution_count = 1\n"
-)
+#: Run in a reused kernel after each notebook: a clean namespace, no figures, the rcParams,
+#: warning filters and cwd of a fresh kernel, empty warning registries (so a warning shows again
+#: in the next notebook), execution counts from 1. Imported modules and their caches are kept
+#: on purpose: they are what makes the next notebook start warm.
+_KERNEL_RESET = r"""
+def _sovai_reset():
+    import gc, os, sys, warnings
+    import matplotlib, matplotlib.pyplot
+    matplotlib.pyplot.close("all")
+    state = sys.modules.get("_sovai_kernel_state")
+    if state is not None:
+        matplotlib.rcParams._update_raw(state.rc)
+        warnings.filters[:] = state.filters
+        os.chdir(state.cwd)
+    for module in list(sys.modules.values()):
+        registry = getattr(module, "__warningregistry__", None)
+        if isinstance(registry, dict):
+            registry.clear()
+    getattr(warnings, "_filters_mutated", lambda: None)()
+    # %reset -f, but with one garbage collection instead of three (each scans the whole heap of
+    # imported modules); what survives is frozen, so the next notebook's collections skip it
+    collect, gc.collect = gc.collect, lambda *args, **kwargs: 0
+    try:
+        get_ipython().reset(new_session=False)
+    finally:
+        gc.collect = collect
+    gc.collect()
+    gc.freeze()
+    get_ipython().execution_count = 1
+_sovai_reset()  # the reset also removes this function from the namespace
+"""
 
 
 def _kernel_argv() -> list[str]:
@@ -455,13 +498,21 @@ def new_kernel_manager(env: dict[str, str] | None = None):
     )
 
 
+def _skip_slow_optional_imports() -> None:
+    """Keep ``rfc3987_syntax`` out of the build process (call before nbformat is imported).
+
+    nbformat imports jsonschema, which imports the optional ``rfc3987_syntax`` when it is
+    installed; that compiles a grammar at import (2.3 s on the reference machine). nbformat's
+    schema has no IRI formats to check, so nothing is lost.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 @cache
 def _engine():
     """Register (once) and return the papermill engine name that reports cell progress."""
-    if "jsonschema" not in sys.modules:
-        # nbformat -> jsonschema imports the optional rfc3987_syntax, which compiles a grammar at
-        # import (1.5 s); nbformat's schema needs no IRI checks, so keep it out of this process.
-        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+    _skip_slow_optional_imports()
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.log import logger
@@ -608,6 +659,7 @@ class Builder:
         self.force = force
         self.data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
         self.progress = progress or Progress()
+        _skip_slow_optional_imports()
         self.inputs = input_hashes(self.data_dir)
         self.package = package_fingerprint()
         self.inputs_key = _sha256_bytes(_json([self.inputs, self.package]).encode())
@@ -755,7 +807,7 @@ class Builder:
             path = pool.pop(key, None)
             if path is not None:
                 path.unlink(missing_ok=True)
-        pool.pop("source", None)
+        pool.pop("cwd", None)
         km = pool.pop("km", None)
         if km is not None and km.has_kernel:
             from jupyter_core.utils import run_sync
@@ -824,10 +876,10 @@ class Builder:
         tmp_dir.mkdir(parents=True, exist_ok=True)
         tmp_nb = tmp_dir / f"{job.record_id}.ipynb"
         tmp_in = tmp_dir / f"{job.record_id}.input.ipynb"
-        reuse = job.kind == "profile" and REUSE_PROFILE_KERNELS
+        reuse = REUSE_KERNELS
         if reuse:
-            # one warm kernel per worker thread for all profiles (same template, same environment)
-            if pool.get("source") != job.source:
+            # one warm kernel per worker thread (same environment; the cwd is fixed at start-up)
+            if pool.get("cwd") != job.source.parent:
                 self._drop_kernel(pool)
             if "km" not in pool:
                 stem = f"{threading.current_thread().name}-{os.getpid()}"
@@ -835,7 +887,7 @@ class Builder:
                 pool["kernel_log"] = tmp_dir / f"{stem}.kernel.log"
                 pool["log"].unlink(missing_ok=True)
                 pool["km"] = new_kernel_manager(self._kernel_env(pool["log"]))
-                pool["source"] = job.source
+                pool["cwd"] = job.source.parent
             log_path, kernel_log, km = pool["log"], pool["kernel_log"], pool["km"]
         else:
             log_path = tmp_dir / f"{job.record_id}.files.log"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -51,26 +52,108 @@ def save_figure(fig, path: str | os.PathLike, formats: Iterable[str] = ("png",),
     """Save a matplotlib figure atomically in each format; ``path`` is given without suffix.
 
     Metadata that would vary between runs (creation dates, software versions) is removed, so a
-    rebuild of the same figure gives the same SVG/PDF bytes.
+    rebuild of the same figure gives the same SVG/PDF bytes. The tight bounding box is computed
+    once and shared by every format (``bbox_inches="tight"`` would lay the figure out again for
+    each one). Inside IPython the saved PNG is also what the notebook displays, so the figure is
+    not rendered a further time for the inline output (see :func:`_show_saved_png`).
     """
     import io
 
-    path = Path(path)
-    written = []
-    for fmt in formats:
-        fmt = fmt.lower().lstrip(".")
-        buf = io.BytesIO()
-        meta = {
-            "png": {"Software": None},
-            "svg": {"Date": None, "Creator": None},
-            "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
-        }.get(fmt)
-        import matplotlib as mpl
+    import matplotlib as mpl
 
-        with mpl.rc_context({"svg.hashsalt": "sovai"}):
-            fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight", metadata=meta)
-        written.append(atomic_write_bytes(path.with_suffix(f".{fmt}"), buf.getvalue()))
+    path = Path(path)
+    formats = [f.lower().lstrip(".") for f in formats]
+    written = []
+    png = None
+    with mpl.rc_context({"svg.hashsalt": "sovai"}):
+        bbox = _tight_bbox(fig, dpi)
+        for fmt in formats:
+            buf = io.BytesIO()
+            meta = {
+                "png": {"Software": None},
+                "svg": {"Date": None, "Creator": None},
+                "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
+            }.get(fmt)
+            fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches=bbox, metadata=meta)
+            if fmt == "png":
+                png = buf.getvalue()
+            written.append(atomic_write_bytes(path.with_suffix(f".{fmt}"), buf.getvalue()))
+    if png is not None:
+        _show_saved_png(fig, png, dpi)
     return written
+
+
+def _tight_bbox(fig, dpi: float):
+    """The padded tight bounding box (inches) that ``savefig(bbox_inches="tight")`` would use."""
+    import matplotlib as mpl
+
+    original = fig.dpi
+    fig.dpi = dpi
+    try:
+        fig.draw_without_rendering()
+        bbox = fig.get_tightbbox(fig._get_renderer())
+    finally:
+        fig.dpi = original
+    pad = mpl.rcParams["savefig.pad_inches"]
+    return bbox.padded(pad if isinstance(pad, (int, float)) else 0.1)
+
+
+#: Attribute holding the PNG that :func:`save_figure` wrote, until the figure changes.
+_SAVED_PNG = "_sovai_saved_png"
+
+
+def _show_saved_png(fig, png: bytes, dpi: float) -> None:
+    """Let IPython display ``png`` for ``fig`` (no re-render) until the figure is modified.
+
+    The bytes are forgotten as soon as any artist of the figure marks it stale, so a figure
+    changed after saving is rendered afresh. Outside IPython this does nothing.
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return
+    _install_png_formatter(shell)
+    setattr(fig, _SAVED_PNG, (png, dpi))
+    previous = fig.stale_callback
+
+    def forget(artist, value) -> None:
+        fig.__dict__.pop(_SAVED_PNG, None)
+        fig.stale_callback = previous
+        if previous is not None:
+            previous(artist, value)
+
+    fig.stale_callback = forget
+    # already drawn: pyplot's interactive post-cell hook (``draw_all``) need not draw it again
+    fig.stale = False
+
+
+def _install_png_formatter(shell) -> None:
+    """Route IPython's PNG repr of a figure through the saved PNG when there is one."""
+    import base64
+
+    from matplotlib.figure import Figure
+
+    formatter = shell.display_formatter.formatters["image/png"]
+    try:
+        current = formatter.lookup_by_type(Figure)
+    except KeyError:
+        current = None
+    if getattr(current, "_sovai_saved_png", False):
+        return
+
+    def png_repr(fig):
+        saved = fig.__dict__.get(_SAVED_PNG)
+        if saved is None:
+            return current(fig) if current is not None else None
+        png, dpi = saved
+        width = int.from_bytes(png[16:20], "big")  # PNG IHDR width
+        height = int.from_bytes(png[20:24], "big")
+        scale = fig.dpi / dpi  # show at the size the inline backend would
+        meta = {"width": round(width * scale), "height": round(height * scale)}
+        return base64.b64encode(png).decode("ascii"), meta
+
+    png_repr._sovai_saved_png = True  # type: ignore[attr-defined]
+    formatter.for_type(Figure, png_repr)
 
 
 def output_dirs(output_dir: str | os.PathLike) -> tuple[Path, Path]:
