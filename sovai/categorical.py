@@ -571,6 +571,9 @@ def load_categorical(
     """
     if na_policy not in NA_POLICIES:
         raise ValueError(f"parameter 'na_policy': {na_policy!r} is not one of {NA_POLICIES}")
+    key = _cache_key(path, sheet, long, na_policy)
+    if key is not None and key in _LOADED:
+        return _LOADED[key].copy()
     clean, problems = _validate(path, sheet)
     if problems:
         where = path if path is not None else CODINGS_DIR
@@ -580,9 +583,27 @@ def load_categorical(
             f"(run `sovai validate {where}` to list all)",
         )
     long_df = _finish_long(clean)
-    if long:
-        return long_df
-    return to_wide(long_df, na_policy=na_policy)
+    result = long_df if long else to_wide(long_df, na_policy=na_policy)
+    if key is not None:
+        if len(_LOADED) >= 16:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = result.copy()
+    return result
+
+
+#: Frames returned by :func:`load_categorical`, keyed by the files' paths, sizes and modification
+#: times (and the codebook's): a notebook or profile that loads the codings again gets a copy
+#: instead of re-reading and re-validating them; an edited file is a new key.
+_LOADED: dict[tuple, pd.DataFrame] = {}
+
+
+def _cache_key(path, sheet: str | None, long: bool, na_policy: str) -> tuple | None:
+    try:
+        files = [*_files(path), CODEBOOK_PATH]
+        stamps = tuple((str(Path(f).resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    except (OSError, TypeError):
+        return None  # unreadable or unusual input: no caching, the loader reports the problem
+    return (stamps, sheet, long, na_policy)
 
 
 def _finish_long(clean: pd.DataFrame) -> pd.DataFrame:

@@ -251,23 +251,36 @@ def exposure(
     country = _check_country(country)
     ids = _check_inputs(shares, inputs)
     members, known = bloc_members(country, bloc, year=year)
+    # one pass over the rows in plain Python (the share table is small; per-input pandas filters
+    # and group-bys cost ~1 s per country profile)
+    sub = shares[shares["input_id"].isin(ids)]
+    names = sub["input"] if "input" in sub.columns else sub["input_id"]
+    first: dict[str, tuple] = {}
+    attributed: dict[str, dict[str, list[float]]] = {}
+    unattributed: dict[str, list[float]] = {}
+    for input_id, iso3, share, layer, name in zip(sub["input_id"], sub["iso3"], sub["share"], sub["layer"], names):
+        first.setdefault(input_id, (layer, name))
+        if pd.isna(iso3):
+            unattributed.setdefault(input_id, []).append(float(share))
+        else:
+            attributed.setdefault(input_id, {}).setdefault(iso3, []).append(float(share))
     rows = []
     for input_id in ids:
-        grp = shares[shares["input_id"] == input_id]
-        att = grp[grp["iso3"].notna()].groupby("iso3")["share"].sum().astype(float)
-        unknown = att[[c not in members and known is not None and c not in known for c in att.index]]
-        outside = att[[c not in members and (known is None or c in known) for c in att.index]]
+        att = {c: math.fsum(v) for c, v in sorted(attributed.get(input_id, {}).items())}
+        unknown = [v for c, v in att.items() if c not in members and known is not None and c not in known]
+        outside = {c: v for c, v in att.items() if c not in members and (known is None or c in known)}
         ranked = sorted(outside.items(), key=lambda kv: (-kv[1], kv[0]))
+        layer, name = first[input_id]
         rows.append(
             {
                 "input_id": input_id,
-                "layer": grp["layer"].iloc[0],
-                "input": grp["input"].iloc[0] if "input" in grp.columns else input_id,
+                "layer": layer,
+                "input": name,
                 "own_share": float(att.get(country, 0.0)),
-                "inside_share": float(att[[c in members for c in att.index]].sum()),
-                "outside_share": float(outside.sum()),
-                "unknown_bloc_share": float(unknown.sum()),
-                "unattributed_share": float(grp.loc[grp["iso3"].isna(), "share"].sum()),
+                "inside_share": math.fsum(v for c, v in att.items() if c in members),
+                "outside_share": math.fsum(outside.values()),
+                "unknown_bloc_share": math.fsum(unknown),
+                "unattributed_share": math.fsum(unattributed.get(input_id, [])),
                 "top_outside_iso3": ranked[0][0] if ranked else pd.NA,
                 "top_outside_share": float(ranked[0][1]) if ranked else 0.0,
             }

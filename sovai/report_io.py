@@ -52,7 +52,8 @@ def save_figure(fig, path: str | os.PathLike, formats: Iterable[str] = ("png",),
     """Save a matplotlib figure atomically in each format; ``path`` is given without suffix.
 
     Metadata that would vary between runs (creation dates, software versions) is removed, so a
-    rebuild of the same figure gives the same SVG/PDF bytes. The tight bounding box is computed
+    rebuild of the same figure gives the same SVG/PDF bytes. SVG keeps text as ``<text>``
+    elements (``svg.fonttype="none"``). The tight bounding box is computed
     once and shared by every format (``bbox_inches="tight"`` would lay the figure out again for
     each one). Inside IPython the saved PNG is also what the notebook displays, so the figure is
     not rendered a further time for the inline output (see :func:`_show_saved_png`).
@@ -65,7 +66,9 @@ def save_figure(fig, path: str | os.PathLike, formats: Iterable[str] = ("png",),
     formats = [f.lower().lstrip(".") for f in formats]
     written = []
     png = None
-    with mpl.rc_context({"svg.hashsalt": "sovai"}):
+    # SVG text stays text (smaller, editable in a vector editor, faster to write); the viewer
+    # renders it in DejaVu Sans or its closest sans-serif font
+    with mpl.rc_context({"svg.hashsalt": "sovai", "svg.fonttype": "none"}):
         bbox = _tight_bbox(fig, dpi)
         for fmt in formats:
             buf = io.BytesIO()
