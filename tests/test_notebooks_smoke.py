@@ -27,11 +27,31 @@ def _failures(out) -> str:
     return "\n".join(json.loads(p.read_text())["message"] for p in sorted(folder.glob("*.json")))
 
 
+def _outputs(out) -> dict[str, bytes]:
+    """Every table and figure of a build folder, by relative path."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for folder in ("tables", "figures")
+        for p in sorted((out / folder).rglob("*"))
+        if p.is_file()
+    }
+
+
 @pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/")
-def test_every_notebook_builds_in_fast_mode(tmp_path):
+def test_every_notebook_builds_in_fast_mode(tmp_path, monkeypatch):
     out = tmp_path / "reports"
     code = cli.main(["build", *[p.stem for p in NOTEBOOKS], "--fast", "--out", str(out), "--jobs", "2"])
     assert code == 0, _failures(out)
+    # warm kernels shared by several notebooks (the default) must give the same bytes as a fresh
+    # kernel per notebook, whichever notebooks happen to share a kernel
+    fresh = tmp_path / "fresh"
+    monkeypatch.setattr(report, "REUSE_KERNELS", False)
+    code = cli.main(["build", *[p.stem for p in NOTEBOOKS], "--fast", "--out", str(fresh), "--jobs", "2"])
+    assert code == 0, _failures(fresh)
+    shared, alone = _outputs(out), _outputs(fresh)
+    assert sorted(shared) == sorted(alone)
+    assert [k for k in shared if shared[k] != alone[k]] == []
+    monkeypatch.undo()
     manifest = json.loads((out / "manifest.json").read_text())
     for nb in NOTEBOOKS:
         entry = manifest["notebooks"][nb.stem]
