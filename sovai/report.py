@@ -26,15 +26,17 @@ How a build works
    hashes and every file under ``data/``), the Python version and the keys of its dependencies.
    Records live in ``OUTPUT_DIR/.cache/records/``; each stores the hash of every ingredient, so
    a re-run says why (``[02-rankings] started (parameters changed)``).
-5. **Execute**: ``--jobs`` worker threads each run one notebook at a time, each report notebook
-   in a fresh kernel of the running interpreter (``sys.executable``: the kernel is always the
-   virtual environment's Python, whatever kernelspecs are installed), with cwd ``notebooks/``,
+5. **Execute**: ``--jobs`` worker threads each run one notebook at a time in a kernel of the
+   running interpreter (``sys.executable``: the kernel is always the virtual environment's
+   Python, whatever kernelspecs are installed), with cwd ``notebooks/``,
    into a temporary file; on success the executed notebook and its HTML are renamed into place,
    so a failing notebook keeps its last good output (the failed run and the kernel's stderr are
    kept under ``.cache/failed/``) and the build exits 1 naming notebook, cell and error.
-   Country profiles reuse one warm kernel per worker (:data:`REUSE_PROFILE_KERNELS`): after each
-   profile the namespace is reset and figures closed, while imported modules and their caches
-   stay loaded — the second and later profiles skip the imports and data loading. A kernel-side
+   Each worker reuses one warm kernel for all its jobs (:data:`REUSE_KERNELS`): after each
+   notebook the namespace is reset, figures closed, and rcParams, warning filters and cwd
+   restored to the fresh kernel's, while imported modules and their caches stay loaded — later
+   notebooks and profiles skip the imports and data loading (the tables and figures are
+   byte-identical to fresh-kernel runs; the smoke test checks it). A kernel-side
    audit hook records which files each notebook wrote (figures, tables) and which raw files it
    read (for attribution in the index).
    The HTML is exported in-process (nbconvert's lab template without the require.js, MathJax and
@@ -710,8 +712,8 @@ class Builder:
     def run(self, jobs: list[Job]) -> list[Job]:
         """Run ``jobs`` (respecting dependencies among them) and return them with their status.
 
-        ``self.jobs`` worker threads each execute one notebook at a time in its own kernel;
-        country profiles (``Job.kind == "profile"``) reuse one warm kernel per worker.
+        ``self.jobs`` worker threads each execute one notebook at a time, reusing one warm kernel
+        per worker (see :data:`REUSE_KERNELS`).
         """
         import queue
 
@@ -1621,7 +1623,7 @@ def cached_result(name: str, func: Callable[..., Any], *args: Any, **kwargs: Any
     Inside a build the result is pickled in ``OUT/.cache/data/`` under a key made of the input
     hashes (data, registry, package source), ``name``, the function and the arguments, so the
     country profiles share expensive intermediate results (the panel, the rankings, the stack
-    shares); a warm kernel (profiles reuse one per worker) also keeps them in memory. Outside a
+    shares); a warm kernel (one per worker) also keeps them in memory. Outside a
     build (``SOVAI_BUILD_CACHE`` unset) this simply calls ``func``.
 
     Parameters
