@@ -413,10 +413,11 @@ def _sovai_snapshot():
     # matplotlib's rcParams after the inline backend is set up, warning filters, the cwd
     import os, sys, types, warnings
     import matplotlib, matplotlib.pyplot
+    import numpy
     rc = dict(matplotlib.rcParams.copy())
     rc.pop("backend", None)
     sys.modules["_sovai_kernel_state"] = types.SimpleNamespace(
-        rc=rc, filters=list(warnings.filters), cwd=os.getcwd()
+        rc=rc, filters=list(warnings.filters), cwd=os.getcwd(), numpy_print=numpy.get_printoptions()
     )
     import gc
     gc.freeze()  # start-up objects live as long as the kernel: keep them out of collections
@@ -425,7 +426,7 @@ del _sovai_snapshot
 """
 
 #: Run in a reused kernel after each notebook: a clean namespace, no figures, the rcParams,
-#: warning filters and cwd of a fresh kernel, empty warning registries (so a warning shows again
+#: warning filters, cwd, numpy print options and pandas options of a fresh kernel, empty warning registries (so a warning shows again
 #: in the next notebook), execution counts from 1. Imported modules and their caches are kept
 #: on purpose: they are what makes the next notebook start warm.
 _KERNEL_RESET = r"""
@@ -438,6 +439,12 @@ def _sovai_reset():
         matplotlib.rcParams._update_raw(state.rc)
         warnings.filters[:] = state.filters
         os.chdir(state.cwd)
+        import numpy
+        numpy.set_printoptions(**state.numpy_print)
+    if "pandas" in sys.modules:  # display options (a notebook may set max_colwidth, say)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sys.modules["pandas"].reset_option("all")
     for module in list(sys.modules.values()):
         registry = getattr(module, "__warningregistry__", None)
         if isinstance(registry, dict):

@@ -314,3 +314,28 @@ def test_cached_result_computes_once_per_inputs(tmp_path, monkeypatch):
     monkeypatch.setenv("SOVAI_BUILD_INPUTS_KEY", "k2")  # inputs changed: computed again
     assert report.cached_result("x", compute, 1, b=2) == {"sum": 3}
     assert len(calls) == 4
+
+
+def test_kernel_reset_restores_a_fresh_kernels_state(monkeypatch):
+    """What a notebook changes in a reused kernel does not leak into the next notebook."""
+    import nbclient
+    import nbformat
+
+    monkeypatch.setenv("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+    probe = (
+        "import os, warnings, numpy as np, pandas as pd, matplotlib as mpl\n"
+        "print(pd.get_option('display.max_colwidth'), np.get_printoptions()['precision'],"
+        " mpl.rcParams['lines.linewidth'], warnings.filters[:3], os.getcwd(), 'leftover' in dir())"
+    )
+    change = (
+        "import os, warnings, numpy as np, pandas as pd, matplotlib as mpl\n"
+        "pd.set_option('display.max_colwidth', 7); np.set_printoptions(precision=2)\n"
+        "mpl.rcParams['lines.linewidth'] = 9; warnings.simplefilter('error'); os.chdir('/')\n"
+        "leftover = 1"
+    )
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in (probe, change, report._KERNEL_RESET, probe)]
+    out = nbclient.NotebookClient(nb, km=report.new_kernel_manager(), timeout=120).execute()
+    fresh, after_reset = out.cells[0].outputs[0]["text"], out.cells[3].outputs[0]["text"]
+    assert "False" in fresh
+    assert after_reset == fresh
