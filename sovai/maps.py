@@ -800,17 +800,21 @@ def _draw_panel(
         ),
         autolim=False,
     )
-    miss_coll = PatchCollection(
-        [PathPatch(layer.paths[i]) for i in miss],
-        facecolor=MISSING_FACE,
-        edgecolor=BORDER,
-        linewidth=border_width,
-        hatch="//////",
-        gid=_GIDS["missing"],
-        zorder=2,
-    )
-    miss_coll.set_hatchcolor(MISSING_HATCH)
-    miss_coll.set_hatch_linewidth(0.35)
+    # hatch colour and width: set explicitly where matplotlib has the setters (>= 3.11), else
+    # taken from rcParams when the collection is created
+    with mpl.rc_context({"hatch.color": MISSING_HATCH, "hatch.linewidth": 0.35}):
+        miss_coll = PatchCollection(
+            [PathPatch(layer.paths[i]) for i in miss],
+            facecolor=MISSING_FACE,
+            edgecolor=BORDER,
+            linewidth=border_width,
+            hatch="//////",
+            gid=_GIDS["missing"],
+            zorder=2,
+        )
+    if hasattr(miss_coll, "set_hatchcolor"):
+        miss_coll.set_hatchcolor(MISSING_HATCH)
+        miss_coll.set_hatch_linewidth(0.35)
     ax.add_collection(miss_coll, autolim=False)
     face = [cls.colors[int(codes[i])] for i in dat]
     ax.add_collection(
