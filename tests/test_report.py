@@ -339,3 +339,20 @@ def test_kernel_reset_restores_a_fresh_kernels_state(monkeypatch):
     fresh, after_reset = out.cells[0].outputs[0]["text"], out.cells[3].outputs[0]["text"]
     assert "False" in fresh
     assert after_reset == fresh
+
+
+def test_profile_selection_is_remembered(tmp_path, monkeypatch):
+    """A rebuild reuses the resolved profile countries (no pandas import), keyed by the selection."""
+    first = report._resolve_profile_countries("G7", out=tmp_path, parameter="profiles")
+    assert first == ["CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "USA"]
+    assert (tmp_path / ".cache" / "profiles.json").exists()
+
+    def fail(*args, **kwargs):
+        raise AssertionError("resolved again")
+
+    import sovai.countries
+
+    monkeypatch.setattr(sovai.countries, "resolve_countries", fail)
+    assert report._resolve_profile_countries("G7", out=tmp_path, parameter="profiles") == first
+    with pytest.raises(AssertionError, match="resolved again"):
+        report._resolve_profile_countries(["DEU"], out=tmp_path, parameter="profiles")
