@@ -704,6 +704,19 @@ def fit(spec: ModelSpec, data: pd.DataFrame | None = None) -> ModelFit:
             res = model.fit(maxiter=200)
             if not res.converged:
                 raise DriverModelError(f"model {spec.name!r}: GLM did not converge; simplify parameter 'covariates'")
+            if fam == "logit":
+                # quasi-complete separation the linear program missed (numerically): fitted
+                # probabilities of exactly 0 or 1 leave the information matrix singular
+                fitted = np.asarray(res.fittedvalues, dtype=float)
+                extreme = (fitted < 1e-8) | (fitted > 1 - 1e-8)
+                if extreme.any():
+                    who = [str(c) for c in X.index[extreme]]
+                    raise DriverModelError(
+                        f"model {spec.name!r}: quasi-complete separation — outcome {spec.outcome!r} of {len(who)} "
+                        f"countries ({', '.join(who[:10])}) is predicted with probability 0 or 1, so the logit MLE "
+                        "does not exist. Drop the separating covariate(s) (parameter 'covariates'; e.g. one that is "
+                        "non-zero only for countries with the outcome), or use another outcome/family."
+                    )
             cov_type = spec.robust
             if spec.robust != "nonrobust":
                 robust = model.fit(maxiter=200, cov_type="HC0")
@@ -748,7 +761,13 @@ def glm_sandwich(res, kind: str = "HC3") -> np.ndarray:
     elif kind == "HC1":
         w = np.full(n, n / (n - k))
     else:
-        h = np.asarray(res.get_hat_matrix_diag())
+        try:
+            h = np.asarray(res.get_hat_matrix_diag())
+        except np.linalg.LinAlgError as exc:
+            raise DriverModelError(
+                f"{kind}: the leverages could not be computed ({exc}); the information matrix is singular "
+                "(separation or collinearity; parameter 'covariates')"
+            ) from exc
         if np.any(h >= 1 - 1e-10):
             raise DriverModelError(f"{kind}: an observation has leverage 1; HC2/HC3 undefined (parameter 'robust')")
         w = 1.0 / (1.0 - h) ** (1 if kind == "HC2" else 2)
@@ -910,7 +929,18 @@ def robustness_specs(base: ModelSpec, *, fast: bool = False) -> list[ModelSpec]:
             if fam != base.family:
                 specs.append(base.replace(name=f"{base.name}: {fam}", family=fam))
         specs.append(base.replace(name="stance (ordered logit)", outcome="stance", family="ordered_logit"))
-        specs.append(base.replace(name="national_llm (logit)", outcome="national_llm", family="logit"))
+        # chip_share is non-zero for a handful of chip-making economies, all of which have a
+        # state-backed national LLM: with it the logit is quasi-separated (no MLE), so this variant
+        # leaves it out (a model with it fails with a message naming the countries)
+        llm_covariates = tuple(c for c in base.covariates if c != "chip_share")
+        specs.append(
+            base.replace(
+                name="national_llm (logit, no chip_share)",
+                outcome="national_llm",
+                family="logit",
+                covariates=llm_covariates,
+            )
+        )
     elif base.outcome != "instrument_count":
         specs.append(base.replace(name="instrument_count (poisson)", outcome="instrument_count", family="poisson"))
     return specs

@@ -307,8 +307,15 @@ def test_real_base_model(real):
     assert 100 < base.nobs < 195
     assert "TWN" in set(base.dropped["iso3"])  # no UNGA / WDI data for Taiwan: named, not silently lost
     assert base.nobs + len(base.dropped) == 195
-    llm = d.fit(d.ModelSpec(name="llm", outcome="national_llm", family="logit"), real)
+    # with chip_share the national-LLM logit is quasi-separated (every chip-making economy has a
+    # state-backed LLM): a clear error naming the countries, not a linear-algebra crash
+    with pytest.raises(d.DriverModelError, match="quasi-complete separation.*USA"):
+        d.fit(d.ModelSpec(name="llm", outcome="national_llm", family="logit"), real)
+    covariates = tuple(c for c in d.ModelSpec().covariates if c != "chip_share")
+    llm = d.fit(d.ModelSpec(name="llm", outcome="national_llm", family="logit", covariates=covariates), real)
     assert llm.y.isin([0.0, 1.0]).all() and llm.y.sum() > 10
+    full, status = d.fit_many(d.robustness_specs(d.ModelSpec()), real)
+    assert status["status"].eq("ok").all(), status
 
 
 def test_attribution_flags_non_commercial():
