@@ -30,16 +30,11 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"cold_s": 45.0, "rebuild_s": 2.0, "peak_rss_gb": 1.5}
-#: CPU seconds (user + system) of each monitored run's process tree, in order.
-CPU_SECONDS: list[float] = []
 
 
-def run_monitored(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int, int, str]:
-    """Run ``cmd``; return wall seconds, peak summed RSS, peak single-process RSS, exit code, output.
-
-    The CPU seconds of the whole process tree (user + system, kernels included) are added to
-    :data:`CPU_SECONDS`.
-    """
+def run_monitored(cmd: list[str], env: dict[str, str]) -> tuple[float, float, int, int, int, str]:
+    """Run ``cmd``; return wall seconds, CPU seconds of the whole process tree (user + system,
+    kernels included), peak summed RSS, peak single-process RSS, exit code and output."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as log:
@@ -64,8 +59,8 @@ def run_monitored(cmd: list[str], env: dict[str, str]) -> tuple[float, int, int,
         log.seek(0)
         output = log.read().decode("utf-8", "replace")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    CPU_SECONDS.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
-    return elapsed, peak_total, peak_single, proc.returncode, output
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return elapsed, cpu, peak_total, peak_single, proc.returncode, output
 
 
 def build_cmd(out: Path, jobs: int, profiles: list[str], fast: bool) -> list[str]:
@@ -96,7 +91,7 @@ def main() -> int:
     )
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    cold, peak_total, peak_single, code, output = run_monitored(cmd, env)
+    cold, cold_cpu, peak_total, peak_single, code, output = run_monitored(cmd, env)
     if code != 0:
         print(output[-3000:])
         print(f"cold build FAILED (exit {code}); timings below cover what ran")
@@ -133,9 +128,7 @@ def main() -> int:
     print("\n(other = kernel start-up and shutdown, parameter injection, notebook write)")
     results = {"cold_s": cold, "rebuild_s": rebuild, "peak_rss_gb": peak_total / 1e9}
     print(f"\ncold full build     {cold:7.1f} s   (target <= {TARGETS['cold_s']:g} s)")
-    print(
-        f"cold build CPU      {CPU_SECONDS[0]:7.1f} s   (all processes; {CPU_SECONDS[0] / cold:.2f} cores busy on average)"
-    )
+    print(f"cold build CPU      {cold_cpu:7.1f} s   (all processes; {cold_cpu / cold:.2f} cores busy on average)")
     print(f"no-change rebuild   {rebuild:7.2f} s   (target <= {TARGETS['rebuild_s']:g} s)")
     print(f"peak RSS (tree)     {peak_total / 1e9:7.2f} GB  (target <= {TARGETS['peak_rss_gb']:g} GB)")
     print(f"peak RSS (1 proc)   {peak_single / 1e9:7.2f} GB")

@@ -599,8 +599,8 @@ _LOADED: dict[tuple, pd.DataFrame] = {}
 
 def _cache_key(path, sheet: str | None, long: bool, na_policy: str) -> tuple | None:
     try:
-        files = [*_files(path), CODEBOOK_PATH]
-        stamps = tuple((str(Path(f).resolve()), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+        stats = [(Path(f).resolve(), Path(f).stat()) for f in [*_files(path), CODEBOOK_PATH]]
+        stamps = tuple((str(f), st.st_mtime_ns, st.st_size) for f, st in stats)
     except (OSError, TypeError):
         return None  # unreadable or unusual input: no caching, the loader reports the problem
     return (stamps, sheet, long, na_policy)

@@ -732,6 +732,30 @@ class Builder:
 
     # -- keys --------------------------------------------------------------------------------
 
+    def resolve_countries(self, selection, *, parameter: str) -> list[str]:
+        """:func:`sovai.countries.resolve_countries`, remembered in ``OUT/.cache/profiles.json``.
+
+        Resolving needs pandas and the country tables (about 0.8 s); a rebuild with nothing
+        changed reuses the answer. The key holds the selection and the build's inputs key (data
+        hashes and package fingerprint), so an edited membership list or country table resolves
+        afresh.
+        """
+        key = _sha256_bytes(_json([selection, parameter, self.inputs_key]).encode())
+        path = self.cache / "profiles.json"
+        try:
+            remembered = json.loads(path.read_text(encoding="utf-8"))
+            if remembered.get(key):
+                return list(remembered[key])
+        except (OSError, ValueError, AttributeError):
+            remembered = {}
+        from sovai.countries import resolve_countries
+
+        codes = resolve_countries(selection, parameter=parameter)
+        remembered = dict(list(remembered.items())[-15:])  # a few selections, not every one ever made
+        remembered[key] = codes
+        atomic_write_text(path, json.dumps(remembered, indent=1, sort_keys=True) + "\n")
+        return codes
+
     def key_parts(self, job: Job, dep_keys: dict[str, str | None]) -> dict[str, str]:
         """Hashes of each ingredient of the job's cache key (recorded, to explain a re-run)."""
         params = {k: v for k, v in job.params.items() if k not in PATH_PARAMETERS}
@@ -1595,13 +1619,12 @@ def build(
     template = nb_dir / f"{PROFILE_STEM}.ipynb"
     profile_jobs: list[Job] = []
     plan = _plan(sources, out=out, params=dict(params or {}), param_file=param_file, fast=fast, params_dirs=params_dirs)
+    builder = Builder(out, jobs=jobs, force=force, data_dir=data_dir, progress=Progress(quiet=quiet))
     if notebooks is None and profiles and template.exists():
-        iso3s = _resolve_profile_countries(profiles, out=out, parameter="profiles")
+        iso3s = builder.resolve_countries(profiles, parameter="profiles")
         profile_jobs = _plan_profiles(
             iso3s, template=template, out=out, fast=fast, params_dirs=params_dirs, extra=_common(plan)
         )
-    progress = Progress(quiet=quiet)
-    builder = Builder(out, jobs=jobs, force=force, data_dir=data_dir, progress=progress)
     all_jobs = builder.run(plan + profile_jobs)
     builder.write_site(all_jobs, {"fast": fast, "force": force})
     return _summarise(all_jobs, out)
@@ -1648,38 +1671,13 @@ def profile(
     template = Path(notebook or paths.NOTEBOOKS_DIR / f"{PROFILE_STEM}.ipynb").resolve()
     if not template.exists():
         raise FileNotFoundError(f"profile notebook {template} not found")
-    codes = _resolve_profile_countries(list(iso3s), out=out, parameter="iso3")
+    builder = Builder(out, jobs=jobs, force=force, data_dir=data_dir, progress=Progress(quiet=quiet))
+    codes = builder.resolve_countries(list(iso3s), parameter="iso3")
     params_dirs = list(params_dirs) if params_dirs is not None else _default_params_dirs(out)
     plan = _plan_profiles(codes, template=template, out=out, fast=fast, params_dirs=params_dirs)
-    builder = Builder(out, jobs=jobs, force=force, data_dir=data_dir, progress=Progress(quiet=quiet))
     done = builder.run(plan)
     builder.write_site(done, {"fast": fast, "force": force})
     return _summarise(done, out)
-
-
-def _resolve_profile_countries(countries, *, out: Path, parameter: str) -> list[str]:
-    """:func:`sovai.countries.resolve_countries`, remembered in ``OUT/.cache/profiles.json``.
-
-    Resolving needs pandas and the country tables (about 0.8 s); a rebuild with nothing changed
-    reuses the answer. The key holds the selection, the hashes of the project's inputs (the
-    country tables are among them) and the package fingerprint, so an edited membership list or
-    country table resolves afresh.
-    """
-    key = _sha256_bytes(_json([countries, parameter, input_hashes(), package_fingerprint()]).encode())
-    path = out / ".cache" / "profiles.json"
-    try:
-        remembered = json.loads(path.read_text(encoding="utf-8"))
-        if remembered.get(key):
-            return list(remembered[key])
-    except (OSError, ValueError, AttributeError):
-        remembered = {}
-    from sovai.countries import resolve_countries
-
-    codes = resolve_countries(countries, parameter=parameter)
-    remembered = {k: v for k, v in list(remembered.items())[-15:]}  # a few selections, not all ever
-    remembered[key] = codes
-    atomic_write_text(path, json.dumps(remembered, indent=1, sort_keys=True) + "\n")
-    return codes
 
 
 _MEMO: dict[str, Any] = {}

@@ -343,7 +343,8 @@ def test_kernel_reset_restores_a_fresh_kernels_state(monkeypatch):
 
 def test_profile_selection_is_remembered(tmp_path, monkeypatch):
     """A rebuild reuses the resolved profile countries (no pandas import), keyed by the selection."""
-    first = report._resolve_profile_countries("G7", out=tmp_path, parameter="profiles")
+    builder = report.Builder(tmp_path, progress=report.Progress(quiet=True))
+    first = builder.resolve_countries("G7", parameter="profiles")
     assert first == ["CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "USA"]
     assert (tmp_path / ".cache" / "profiles.json").exists()
 
@@ -353,6 +354,6 @@ def test_profile_selection_is_remembered(tmp_path, monkeypatch):
     import sovai.countries
 
     monkeypatch.setattr(sovai.countries, "resolve_countries", fail)
-    assert report._resolve_profile_countries("G7", out=tmp_path, parameter="profiles") == first
+    assert builder.resolve_countries("G7", parameter="profiles") == first
     with pytest.raises(AssertionError, match="resolved again"):
-        report._resolve_profile_countries(["DEU"], out=tmp_path, parameter="profiles")
+        builder.resolve_countries(["DEU"], parameter="profiles")

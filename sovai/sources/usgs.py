@@ -164,6 +164,12 @@ def _select(minerals: list[str] | tuple[str, ...] | None) -> tuple[Series, ...]:
     return tuple(s for s in AI_MINERALS if s.mineral in minerals)
 
 
+def _world_total(rows: pd.DataFrame, col: str) -> float:
+    """USGS's world total of a series in year column ``col`` (NaN when not given)."""
+    world = rows.loc[rows["row_kind"] == "world", col]
+    return float(world.iloc[0]) if len(world) and pd.notna(world.iloc[0]) else float("nan")
+
+
 def production_shares(*, year: int = 2024, minerals: list[str] | None = None) -> pd.DataFrame:
     """Each listed country's share of world production, per AI-mineral series.
 
@@ -179,8 +185,7 @@ def production_shares(*, year: int = 2024, minerals: list[str] | None = None) ->
     frames = []
     for spec in _select(minerals):
         rows = _series_rows(spec)
-        world = rows.loc[rows["row_kind"] == "world", col]
-        world_total = float(world.iloc[0]) if len(world) and pd.notna(world.iloc[0]) else float("nan")
+        world_total = _world_total(rows, col)
         ctry = rows[rows["row_kind"] == "country"]
         # a country may appear with two qualifiers: sum what is reported
         agg = ctry.groupby(["iso3"], as_index=False).agg(
@@ -217,8 +222,7 @@ def share_check(*, year: int = 2024, minerals: list[str] | None = None) -> pd.Da
     rows = []
     for spec in _select(minerals):
         data = _series_rows(spec)
-        world = data.loc[data["row_kind"] == "world", col]
-        world_total = float(world.iloc[0]) if len(world) and pd.notna(world.iloc[0]) else float("nan")
+        world_total = _world_total(data, col)
         ctry = data[data["row_kind"] == "country"]
         other = data.loc[data["row_kind"] == "other", col].sum(min_count=1)
         listed = ctry[col].sum(min_count=1)
