@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 
 GH = "https://raw.githubusercontent.com"
+GIRAI = "ecc3897976c5367a2e68c046de15744c942b3921"
+GHIG = "8faec9d72c7ec505480197d6dd580e6739fe2a96"
 
 # folder -> (url template with {file}, licence, citation, non_commercial, licence_flag)
 FOLDERS: dict[str, dict] = {
@@ -141,6 +143,109 @@ FOLDERS: dict[str, dict] = {
         licence="CC BY 4.0",
         citation="World Bank, Country and Lending Groups (CLASS.xlsx), FY2025",
     ),
+    "cloud_regions_2026": dict(
+        url=f"{GH}/jasonwilbur/mcp-server-cloud-regions/152e9e5548d63f9c7f2702933ec6190b3ba17bf9/data/{{file}}",
+        licence="MIT (hand-maintained list; flag: not an official provider feed)",
+        citation="jasonwilbur/mcp-server-cloud-regions, regions of 14 cloud providers (Jan 2026), from providers' region pages",
+        flag=True,
+    ),
+    "eto_country_activity_tracker": dict(
+        url=f"{GH}/carlosyv/tfp-ai-patent-latam/5b20f02fc22a9d18fe7d909f5b3ee331e971f392/data/cat-ai-patents-country-data/{{file}}",
+        licence="unverified (reported CC BY 4.0 per ETO terms; investment from commercial sources) (flag)",
+        citation="Emerging Technology Observatory (CSET), Country Activity Tracker: AI, cat.eto.tech, via carlosyv/tfp-ai-patent-latam",
+        flag=True,
+    ),
+    "girai": dict(
+        urls={
+            "GIRAI_2024_dataset.xlsx": f"{GH}/dataphyte-africa/girai-global-index/{GIRAI}/public/downloads/GIRAI_2024_dataset.xlsx",
+            "GIRAI_2026_dataset.xlsx": f"{GH}/dataphyte-africa/girai-global-index/{GIRAI}/public/downloads/GIRAI_2026_dataset.xlsx",
+            "GIRAI_dataset_data_dictionary.xlsx": f"{GH}/dataphyte-africa/girai-global-index/{GIRAI}/src/data/2026/GIRAI_dataset_data_dictionary.xlsx",
+            "scoring_output.xlsx": f"{GH}/dataphyte-africa/girai-global-index/{GIRAI}/src/data/2026/scoring_output.xlsx",
+            "GIRAI_2026_ranking_and_scores.csv": f"{GH}/dataphyte-africa/girai-global-index/{GIRAI}/public/data/2026/csv/ranking_and_scores.csv",
+            "all_indicators.csv": f"{GH}/dataphyte-africa/girai-global-index/{GIRAI}/public/data/2026/csv/all_indicators.csv",
+            "all_indicators_long.csv": f"{GH}/dataphyte-africa/girai-global-index/{GIRAI}/public/data/2026/csv/all_indicators_long.csv",
+        },
+        licence="CC BY 4.0 (flag: CC BY-NC-SA also claimed elsewhere)",
+        citation="Global Center on AI Governance, Global Index on Responsible AI, 2024 and 2026 editions (raw evidence), globalcenter.ai",
+        flag=True,
+    ),
+    "github_innovation_graph": dict(
+        urls={
+            "distinct_dataset_counts_by_quarter_by_economy.csv": f"{GH}/github/innovationgraph/{GHIG}/representativeness_data/distinct_dataset_counts_by_quarter_by_economy.csv",
+            "distinct_economy_counts_by_quarter_by_dataset.csv": f"{GH}/github/innovationgraph/{GHIG}/representativeness_data/distinct_economy_counts_by_quarter_by_dataset.csv",
+            "datapackage.json": f"{GH}/github/innovationgraph/{GHIG}/datapackage.json",
+            "datasheet.md": f"{GH}/github/innovationgraph/{GHIG}/docs/datasheet.md",
+            "{p}.csv": f"{GH}/github/innovationgraph/{GHIG}/data/{{p}}.csv",
+        },
+        licence="CC0 1.0",
+        citation="GitHub Innovation Graph, innovationgraph.github.com (2025 Q3 release)",
+    ),
+    "imf_weo_oct2025_gdp": dict(
+        url=f"{GH}/setupelz/fair-shares/868b6b0ec7260a4676ba002d23570b5b992cfe12/data/gdp/imf-2025/{{file}}",
+        licence="IMF copyright and usage terms (flag)",
+        citation="International Monetary Fund, World Economic Outlook database, October 2025 (DataMapper NGDPD, PPPGDP)",
+        flag=True,
+    ),
+    "itu_idi_gci_2024": dict(
+        url=f"{GH}/khailapvuong/middle-powers-mpapi/583718f09e8a8a2bfd81b2bceec66e2df1324b54/data/raw/{{file}}",
+        licence="ITU terms, not verified (flag)",
+        citation="International Telecommunication Union, ICT Development Index 2024 and Global Cybersecurity Index 2020/2024",
+        flag=True,
+    ),
+    "openalex_ai_works_2024": dict(
+        url=f"{GH}/khailapvuong/middle-powers-mpapi/583718f09e8a8a2bfd81b2bceec66e2df1324b54/data/raw/{{file}}",
+        licence="CC0",
+        citation="OurResearch, OpenAlex works API: 2024 works tagged Artificial intelligence / Machine learning, by author country",
+    ),
+    "top500": dict(
+        url=f"{GH}/trecakov/AcademicSystemsTOP500/3f9ca45bce44fd6d75efd1f1f3b501f59a96ccf9/TOP500lists/{{file}}",
+        licence="no explicit licence; free use, cite TOP500.org (flag)",
+        citation="TOP500.org, TOP500 supercomputer lists June 2020 - June 2026",
+        flag=True,
+    ),
+    "un_egov_survey": dict(
+        urls={
+            "EGOV_DATA_2024.csv": f"{GH}/MaryliaCruzS/Estadistica1CienciaPolitica/a1f17e3a3090cf0ead465be6b16821efb5a63f5d/EGOV_DATA_2024.csv",
+            "EGOV_DATA_2022.csv": f"{GH}/pluralitybook/plurality/86158859464aee75633acd854c656928121a7fd8/figs/data/egovernment/EGOV_DATA_2022.csv",
+        },
+        licence="UN terms, no explicit licence (flag)",
+        citation="UN DESA, United Nations E-Government Survey 2022 and 2024, publicadministration.un.org/egovkb",
+        flag=True,
+    ),
+    "un_wpp2024_population": dict(
+        url=f"{GH}/setupelz/fair-shares/868b6b0ec7260a4676ba002d23570b5b992cfe12/data/population/un-owid-2025/{{file}}",
+        licence="CC BY 3.0 IGO",
+        citation="United Nations, World Population Prospects 2024, probabilistic projections of total population",
+    ),
+    "unctad_cyberlaw_tracker": dict(
+        url=f"{GH}/unctad-infovis/2026-cyberlaw_tracker/df073bbca47da674714d2802a203040a0b417670/public/assets/data/{{file}}",
+        licence="unclear: no data licence; UNCTAD terms, attribution (flag)",
+        citation="UN Trade and Development (UNCTAD), Global Cyberlaw Tracker (2026)",
+        flag=True,
+    ),
+    "wgi_2024": dict(
+        url=f"{GH}/lmorgans/WGIdata/05f52f816a6c09473096edbf657aa310d5c30507/{{file}}",
+        licence="CC BY 4.0",
+        citation="Kaufmann & Kraay, Worldwide Governance Indicators, 2024 update, World Bank",
+    ),
+    "worldbank_gdp_ppp_bulk_2024": dict(
+        url=f"{GH}/setupelz/fair-shares/868b6b0ec7260a4676ba002d23570b5b992cfe12/data/gdp/wdi-2025/{{file}}",
+        licence="CC BY 4.0",
+        citation="World Bank, World Development Indicators NY.GDP.MKTP.PP.CD, bulk CSV (2024-06-28)",
+    ),
+    "worldbank_gtmi": dict(
+        url=f"{GH}/WB-PIDA-Data-Science-Shop/gtmiR/ebb90afcb04d600a79cb17ec20249e9ccdd9f5f0/data/{{file}}",
+        licence="CC BY 4.0 (World Bank)",
+        citation="World Bank, GovTech Dataset: GovTech Maturity Index 2020, 2022, 2025, via WB-PIDA-Data-Science-Shop/gtmiR",
+    ),
+    "worldbank_spi_2021": dict(
+        urls={
+            "SPI_index.csv": f"{GH}/chrongang/World-Bank-SPI/54d6ca771f7051de3f039de744cd1d8ad92ad4f2/SPI_index.csv",
+            "index_description.csv": f"{GH}/chrongang/World-Bank-SPI/54d6ca771f7051de3f039de744cd1d8ad92ad4f2/index%20description.csv",
+        },
+        licence="CC BY 4.0",
+        citation="World Bank, Statistical Performance Indicators (2021-era release), via chrongang/World-Bank-SPI",
+    ),
     "worldbank_wdi": dict(
         url=f"{GH}/datasets/world-development-indicators/4ebec5a2273f531ba238a34dbe440394dc5a6c4b/indicators/{{lower}}/{{kind}}",
         licence="CC BY 4.0",
@@ -148,7 +253,18 @@ FOLDERS: dict[str, dict] = {
     ),
 }
 
-ACCESSED = "2026-11-26"
+ACCESSED = "2026-12-02"  # for files new to the registry; pinned files keep their recorded date
+REGISTRY = Path(__file__).resolve().parents[1] / "sovai" / "registry.toml"
+
+
+def _recorded_access_dates() -> dict[str, str]:
+    """Access dates already recorded in ``sovai/registry.toml`` (kept when regenerating)."""
+    import tomllib
+
+    if not REGISTRY.exists():
+        return {}
+    with REGISTRY.open("rb") as fh:
+        return {key: entry["accessed"] for key, entry in tomllib.load(fh).items()}
 
 
 def url_for(folder: str, rel: str, meta: dict) -> str:
@@ -177,6 +293,7 @@ def main(mirror: Path) -> None:
     """Print the registry TOML for every data file in the mirror."""
     print("# Generated by tools/build_registry.py from the mirror's SOURCE.md files. Do not edit by hand.")
     print("# One entry per raw file: immutable URL, sha256, size, licence, citation, access date.\n")
+    recorded = _recorded_access_dates()
     for folder in sorted(FOLDERS):
         meta = FOLDERS[folder]
         files = sorted(
@@ -204,7 +321,7 @@ def main(mirror: Path) -> None:
             print(f'citation = "{meta["citation"]}"')
             print(f"non_commercial = {'true' if meta.get('non_commercial') else 'false'}")
             print(f"licence_flag = {'true' if meta.get('flag') else 'false'}")
-            print(f'accessed = "{ACCESSED}"\n')
+            print(f'accessed = "{recorded.get(key, ACCESSED)}"\n')
 
 
 if __name__ == "__main__":
