@@ -34,7 +34,7 @@ def test_wdi():
     assert _value(df, "USA", "NY.GDP.MKTP.CD", 2024) > 2.5e13
     assert _value(df, "CHN", "SP.POP.TOTL", 2024) > 1.3e9
     assert "XKX" in set(df["iso3"])
-    assert len(wdi.available()) == 26 and wdi.units()["SP.POP.TOTL"] == "Population, total"
+    assert len(wdi.available()) == 40 and wdi.units()["SP.POP.TOTL"] == "Population, total"
     with pytest.raises(KeyError, match="not pinned"):
         wdi.load("XX.NOPE")
 
