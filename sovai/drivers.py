@@ -4,11 +4,19 @@ The report's own specification is not public: every model here is sovai's recons
 open data and the project's cited codings (:mod:`sovai.categorical`).
 
 * **Specifications as data**: :class:`ModelSpec` (name, outcome, family, covariates, exclude,
-  robust covariance, region effects, year, NA policy); variants are ``spec.replace(...)``.
-* **Outcomes**: ``instrument_count`` (Poisson, negative binomial, OLS), any boolean instrument such
-  as ``national_llm`` (logit) and ``stance`` (ordered logit, ``OrderedModel``).
-* **Driver proxies** (:data:`PROXIES`, :func:`build_driver_frame`, :func:`driver_proxies`), each
-  with its source and the years used (latest value in a window ending at ``year``).
+  robust covariance, region effects, year, trials, missing categories); variants are
+  ``spec.replace(...)``.
+* **Outcomes that keep uncoded cells missing** (:func:`instrument_outcomes`): the default model is
+  a binomial GLM of ``instruments_adopted`` out of ``instruments_coded`` (an uncoded instrument is
+  not a trial; a country with nothing coded leaves the sample and is listed); the EU variant
+  leaves EU members' ``ai_law`` (the EU AI Act) out; single instruments (logit, coded countries
+  only) and ``stance`` (ordered logit) as alternatives; ``instrument_count`` still works.
+* **Driver proxies declared as data** (``data/stack/proxies.csv``: driver, what each stands for
+  and cannot show, source, builder, transform), read with the rankings' own "latest value in the
+  window" rule (:func:`sovai.panel.select_values`); one UNGA alignment definition
+  (:func:`sovai.sources.unga.alignment`, positive = closer to the US).
+* **Multiplicity**: Holm and Benjamini–Hochberg adjusted p-values beside the raw ones; stars use
+  Holm. Country bootstrap and leave-one-region-out for the main effects; a fit-statistics table.
 * **Inference**: HC3 robust SE by default. OLS uses statsmodels' HC3. For the GLMs (Poisson,
   negative binomial, logit) statsmodels' ``cov_type="HC3"`` silently equals HC0, so sovai computes
   the HC3 sandwich itself from the observation scores and the GLM hat matrix, ``B (Σ s_i s_iᵀ /
@@ -38,7 +46,7 @@ from scipy import stats
 from sovai.errors import SovaiError
 
 #: Model families.
-FAMILIES = ("ols", "poisson", "negbin", "logit", "ordered_logit")
+FAMILIES = ("binomial", "ols", "poisson", "negbin", "logit", "ordered_logit")
 #: Covariance types accepted by ``ModelSpec.robust``.
 ROBUST = ("HC3", "HC2", "HC1", "HC0", "nonrobust")
 #: Label carried by every output table.
@@ -59,9 +67,15 @@ class DriverModelError(SovaiError, ValueError):
 
 
 # ----------------------------------------------------------------------------------- proxies
+PROXIES_FILE = "proxies.csv"
+#: The instruments and what is counted of them: see :func:`instrument_outcomes`.
+ALIGNMENT_SIGN = "positive = closer to the US than to China"
+
+
 @dataclass(frozen=True)
 class Proxy:
-    """A driver proxy: what it measures and where it comes from."""
+    """A driver proxy, declared in ``data/stack/proxies.csv``: what it stands for, what it cannot
+    show, and where it comes from (``builder`` + ``indicator`` + ``transform``)."""
 
     name: str
     driver: str
@@ -69,213 +83,186 @@ class Proxy:
     source: str
     indicator: str
     transform: str
+    builder: str = "wdi"
+    stands_for: str = ""
+    cannot_show: str = ""
     note: str = ""
 
 
-PROXIES: dict[str, Proxy] = {
-    p.name: p
-    for p in [
-        Proxy(
-            "log_gdp",
-            "economic",
-            "log GDP (current US$)",
-            "World Bank WDI (CC BY 4.0)",
-            "NY.GDP.MKTP.CD",
-            "natural log",
-        ),
-        Proxy(
-            "log_gdp_pc",
-            "economic",
-            "log GDP per capita (current US$)",
-            "World Bank WDI (CC BY 4.0)",
-            "NY.GDP.PCAP.CD",
-            "natural log",
-        ),
-        Proxy(
-            "hightech_exports",
-            "economic",
-            "high-tech exports (% of manufactured exports)",
-            "World Bank WDI (CC BY 4.0)",
-            "TX.VAL.TECH.MF.ZS",
-            "none (percent)",
-        ),
-        Proxy(
-            "unga_alignment",
-            "security",
-            "UNGA ideal-point distance to US minus to China (first-period votes)",
-            "Bailey, Strezhnev & Voeten (2017), UNGA ideal points, July 2025 release",
-            "idealpointfp",
-            "|ideal - ideal_USA| - |ideal - ideal_CHN| (same year); positive = closer to China",
-        ),
-        Proxy(
-            "unga_alignment_all",
-            "security",
-            "UNGA ideal-point distance to US minus to China (all votes)",
-            "Bailey, Strezhnev & Voeten (2017), UNGA ideal points, July 2025 release",
-            "idealpointall",
-            "|ideal - ideal_USA| - |ideal - ideal_CHN| (same year); positive = closer to China",
-        ),
-        Proxy(
-            "nato",
-            "security",
-            "NATO member (0/1)",
-            "data/countries/memberships.csv (cited per row)",
-            "in_NATO",
-            "0/1, current membership",
-        ),
-        Proxy(
-            "us_ally",
-            "security",
-            "US treaty ally: NATO or bilateral/Pacific treaty (0/1)",
-            f"memberships.csv (NATO) + U.S. Department of State, U.S. Collective Defense Arrangements ({US_TREATY_SOURCE})",
-            "in_NATO | AUS, JPN, KOR, NZL, PHL, THA",
-            "0/1; Rio Treaty not counted",
-        ),
-        Proxy(
-            "trade_openness",
-            "resilience",
-            "trade openness: exports + imports (% of GDP)",
-            "World Bank WDI (CC BY 4.0)",
-            "NE.EXP.GNFS.ZS + NE.IMP.GNFS.ZS",
-            "sum, same year for both",
-        ),
-        Proxy(
-            "chip_share",
-            "resilience",
-            "home share of the chip supply chain (%)",
-            "ETO Chip Explorer (CC BY-NC 4.0, non-commercial)",
-            "chip_supply_chain_share",
-            "percent; a target country absent from ETO's provider lists counts 0",
-            note="NON-COMMERCIAL licence",
-        ),
-        Proxy(
-            "english_not_official",
-            "cultural_linguistic",
-            "English not an official language (0/1)",
-            "Unicode CLDR via babel",
-            "english_official",
-            "1 - english_official",
-        ),
-        Proxy(
-            "english_share",
-            "cultural_linguistic",
-            "share of population speaking English (0-1)",
-            "Unicode CLDR via babel",
-            "english_speakers_share",
-            "none; NA where CLDR lists no English speakers (not assumed 0)",
-        ),
-        Proxy(
-            "regime",
-            "governance",
-            "regime type (Regimes of the World, 0 closed autocracy - 3 liberal democracy)",
-            "V-Dem Regimes of the World via Our World in Data",
-            "regime_row",
-            "none (0-3 treated as numeric)",
-        ),
-        Proxy(
-            "internet_users",
-            "governance",
-            "internet users (% of population)",
-            "ITU via Our World in Data",
-            "internet_users_pct",
-            "none (percent)",
-        ),
-    ]
-}
+_PROXY_COLUMNS = ("name", "driver", "label", "source", "builder", "indicator", "transform", "stands_for", "cannot_show")
+_BUILDERS = (
+    "wdi",
+    "unga",
+    "membership",
+    "eto_chip_share",
+    "cloud_foreign_share",
+    "cldr",
+    "owid_regime",
+    "owid_internet",
+)
+_TRANSFORMS = ("none", "log", "one_minus", "percent_ratio", "sum_or_fallback", "census_zero")
 
-#: Default covariates: one or more proxies per driver. The first is the headline driver.
+
+def read_proxies(path: str | Path | None = None) -> dict[str, Proxy]:
+    """Read the proxy declarations (default ``data/stack/proxies.csv``), checked row by row.
+
+    Raises
+    ------
+    InputFileError
+        A missing column, a repeated name, or an unknown builder/transform (file, line, column).
+    """
+    from sovai import paths
+    from sovai.errors import InputFileError
+
+    path = Path(path) if path is not None else paths.STACK_DIR / PROXIES_FILE
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in _PROXY_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputFileError(path, f"missing column(s) {missing}", column=missing[0])
+    out: dict[str, Proxy] = {}
+    for i, row in enumerate(frame.to_dict("records"), start=2):
+        for col, allowed in (("builder", _BUILDERS), ("transform", _TRANSFORMS)):
+            if row[col] not in allowed:
+                raise InputFileError(path, f"line {i}: {col} {row[col]!r} is not one of {allowed}", column=col)
+        if row["name"] in out:
+            raise InputFileError(path, f"line {i}: proxy {row['name']!r} declared twice", column="name")
+        out[row["name"]] = Proxy(**{c: row[c] for c in _PROXY_COLUMNS})
+    chip = out.get("chip_share")
+    if chip is not None:
+        out["chip_share"] = dataclasses.replace(chip, note="NON-COMMERCIAL licence")
+    return out
+
+
+PROXIES: dict[str, Proxy] = read_proxies()
+
+#: Default covariates: at least one motive proxy per driver the report names, plus size and the
+#: EU term. The first is the headline driver. ``chip_share`` (capability, not a motive) is left
+#: out: the few chip-making economies adopt every coded instrument, which separates the model.
 DEFAULT_COVARIATES = (
     "log_gdp",
-    "log_gdp_pc",
+    "hightech_exports",
+    "military_expenditure",
     "unga_alignment",
-    "nato",
+    "net_energy_imports",
     "trade_openness",
-    "chip_share",
     "english_not_official",
+    "eu_member",
     "regime",
 )
-#: The drivers as stated in the national strategies (categorical codings), usable as covariates.
+#: The drivers as stated in the national strategies (categorical codings). They come from the same
+#: strategy texts as the outcome, so a model with them is descriptive, not explanatory.
 STATED_DRIVERS = ("driver_security", "driver_resilience", "driver_economic", "driver_cultural_linguistic")
 DEFAULT_YEAR = 2023
 DEFAULT_WINDOW = 5
 
 
-def _latest(tidy: pd.DataFrame, year: int, window: int) -> pd.DataFrame:
-    """Latest value per iso3 with ``year - window < year_used <= year``: ``iso3, value, year``."""
-    df = tidy[(tidy["year"] <= year) & (tidy["year"] > year - window)].dropna(subset=["value"])
-    df = df.sort_values(["iso3", "year"]).groupby("iso3", sort=True).tail(1)
-    return df.set_index("iso3")[["value", "year"]]
+def _wdi_rows(expr: str) -> pd.DataFrame:
+    """Tidy rows of one WDI code, or of ``A/B`` (percent ratio) or ``A+B`` (sum), same year."""
+    from sovai.sources import wdi
+
+    if "/" in expr or "+" in expr:
+        op = "/" if "/" in expr else "+"
+        a, b = expr.split(op)
+        raw = wdi.load([a, b])
+        wide = raw.pivot_table(index=["iso3", "year"], columns="indicator", values="value", aggfunc="first").dropna()
+        value = 100.0 * wide[a] / wide[b].where(wide[b] > 0) if op == "/" else wide[a] + wide[b]
+        return value.rename("value").reset_index().dropna()
+    return wdi.load([expr])[["iso3", "year", "value"]]
 
 
-def _alignment(measure: str, year: int, window: int) -> pd.DataFrame:
+def _latest(rows: pd.DataFrame, year: int, window: int) -> pd.DataFrame:
+    """Latest value per iso3 with ``year - window < year_used <= year`` (``panel.select_values``,
+    the rankings' own "latest value in the window" rule): ``value, year`` indexed by iso3."""
+    from sovai.panel import select_values
+
+    values, years, _, _ = select_values(rows, year=year, window=(year - window + 1, year), timing="annual")
+    return pd.DataFrame({"value": values.astype(float), "year": years.astype(float)})
+
+
+def _alignment_rows(measure: str, year: int, window: int) -> pd.DataFrame:
+    """UNGA alignment per country and year (:func:`sovai.sources.unga.alignment`, one definition:
+    |ideal − ideal_CHN| − |ideal − ideal_USA|, positive = closer to the US)."""
     from sovai.sources import unga
 
-    raw = unga.load()
-    raw = raw[raw["indicator"] == measure].pivot_table(index="year", columns="iso3", values="value", aggfunc="first")
     rows = []
     for yr in range(year - window + 1, year + 1):
-        if yr not in raw.index or pd.isna(raw.loc[yr].get("USA")) or pd.isna(raw.loc[yr].get("CHN")):
+        try:
+            value = unga.alignment(yr, measure)
+        except ValueError:
             continue
-        ideal = raw.loc[yr].dropna().astype(float)
-        value = (ideal - ideal["USA"]).abs() - (ideal - ideal["CHN"]).abs()
         rows.append(pd.DataFrame({"iso3": value.index, "year": yr, "value": value.to_numpy()}))
     if not rows:
         raise DriverModelError(
             f"parameter 'year': no UNGA {measure} values for USA and CHN in {year - window + 1}-{year}"
         )
-    return _latest(pd.concat(rows, ignore_index=True), year, window)
+    return pd.concat(rows, ignore_index=True)
+
+
+def _cloud_foreign_share() -> pd.DataFrame:
+    """Foreign-provider share of the cloud regions a country hosts (14-provider list of Jan 2026
+    plus the TeleGeography feed's Chinese providers, which the 14-provider list lacks)."""
+    from sovai.sources import cloud, cloud2026
+
+    new = cloud2026.load_regions()[["iso3", "provider_home_iso3"]]
+    tg = cloud.load_regions()
+    chinese = tg[tg["provider_home_iso3"] == "CHN"][["iso3", "provider_home_iso3"]]
+    regions = pd.concat([new, chinese], ignore_index=True).dropna()
+    share = regions.assign(foreign=regions["iso3"] != regions["provider_home_iso3"]).groupby("iso3")["foreign"].mean()
+    return pd.DataFrame({"value": 100.0 * share.astype(float), "year": 2026.0})
 
 
 @cache
 def _proxy_values(name: str, year: int, window: int) -> pd.DataFrame:
-    """One proxy for the target countries: ``value`` (float, NaN missing) and ``year`` used."""
+    """One proxy for the target countries: ``value`` (float, NaN missing), ``year`` used and
+    ``filled_by`` (the source of a fallback value, else empty)."""
     from sovai.countries import reference_table, target_countries
-    from sovai.sources import eto, languages, owid, wdi
+    from sovai.sources import eto, languages, owid
 
+    if name not in PROXIES:
+        raise DriverModelError(f"unknown proxy {name!r}; available: {sorted(PROXIES)}")
+    p = PROXIES[name]
     targets = target_countries()
-    if name in ("log_gdp", "log_gdp_pc", "hightech_exports"):
-        code = PROXIES[name].indicator
-        df = _latest(wdi.load([code]), year, window)
-        if name.startswith("log_"):
-            df["value"] = np.log(df["value"].astype(float).where(df["value"] > 0))
-    elif name == "trade_openness":
-        raw = wdi.load(["NE.EXP.GNFS.ZS", "NE.IMP.GNFS.ZS"])
-        wide = raw.pivot_table(index=["iso3", "year"], columns="indicator", values="value", aggfunc="first").dropna()
-        tot = (wide["NE.EXP.GNFS.ZS"] + wide["NE.IMP.GNFS.ZS"]).rename("value").reset_index()
-        df = _latest(tot, year, window)
-    elif name == "unga_alignment":
-        df = _alignment("unga_idealpoint_fp", year, window)
-    elif name == "unga_alignment_all":
-        df = _alignment("unga_idealpoint_all", year, window)
-    elif name in ("nato", "us_ally"):
+    filled_by = pd.Series("", index=pd.Index(targets, name="iso3"), dtype=object)
+    if p.builder == "wdi" and p.transform == "sum_or_fallback":
+        main, fallback = p.indicator.split("|")
+        df = _latest(_wdi_rows(main), year, window).reindex(targets)
+        alt = _latest(_wdi_rows(fallback), year, window).reindex(targets)
+        use = df["value"].isna() & alt["value"].notna()
+        df.loc[use] = alt.loc[use]
+        filled_by[use.to_numpy()] = fallback
+    elif p.builder == "wdi":
+        df = _latest(_wdi_rows(p.indicator), year, window)
+    elif p.builder == "unga":
+        df = _latest(_alignment_rows(p.indicator, year, window), year, window)
+    elif p.builder == "membership":
         ref = reference_table()
-        member = ref["in_NATO"].astype(bool)
-        if name == "us_ally":
-            member = member | ref.index.isin(US_TREATY_ALLIES_NON_NATO)
+        if p.indicator == "us_ally":
+            member = ref["in_NATO"].astype(bool) | ref.index.isin(US_TREATY_ALLIES_NON_NATO)
+        else:
+            member = ref[f"in_{p.indicator}"].astype(bool)
         df = pd.DataFrame({"value": member.astype(float), "year": np.nan}, index=ref.index)
-    elif name == "chip_share":
+    elif p.builder == "eto_chip_share":
         raw = eto.load()
-        df = raw.set_index("iso3")[["value", "year"]]
-        df = df.reindex(targets)
+        df = raw.set_index("iso3")[["value", "year"]].reindex(targets)
         df["year"] = df["year"].fillna(int(raw["year"].max()))
-        df["value"] = df["value"].fillna(0.0)
-    elif name in ("english_not_official", "english_share"):
+        df["value"] = df["value"].fillna(0.0)  # census: absent from every provider list = 0
+    elif p.builder == "cloud_foreign_share":
+        df = _cloud_foreign_share()
+    elif p.builder == "cldr":
         raw = languages.load()
-        ind = "english_official" if name == "english_not_official" else "english_speakers_share"
-        df = raw[raw["indicator"] == ind].set_index("iso3")[["value", "year"]]
-        if name == "english_not_official":
-            df["value"] = 1.0 - df["value"]
-    elif name == "regime":
+        df = raw[raw["indicator"] == p.indicator].set_index("iso3")[["value", "year"]]
+    elif p.builder == "owid_regime":
         df = _latest(owid.load_political_regime(), year, window)
-    elif name == "internet_users":
+    else:  # owid_internet
         df = _latest(owid.load_internet_users(), year, window)
-    else:  # pragma: no cover - guarded by callers
-        raise DriverModelError(f"unknown proxy {name!r}")
     df = df.reindex(targets)
+    value = pd.to_numeric(df["value"], errors="coerce").astype(float)
+    if p.transform == "log":
+        value = np.log(value.where(value > 0))
+    elif p.transform == "one_minus":
+        value = 1.0 - value
     df.index.name = "iso3"
-    return pd.DataFrame(
-        {"value": pd.to_numeric(df["value"], errors="coerce").astype(float), "year": df["year"].astype("Float64")}
-    )
+    return pd.DataFrame({"value": value, "year": df["year"].astype("Float64"), "filled_by": filled_by})
 
 
 def build_driver_frame(
@@ -283,8 +270,9 @@ def build_driver_frame(
 ) -> pd.DataFrame:
     """The driver proxies for the 195 target countries (index ``iso3``, float columns, NaN missing).
 
-    Each proxy takes the latest value in ``(year - window, year]``; membership, CLDR and ETO
-    proxies are time-invariant snapshots (see :func:`driver_proxies` for sources and years used).
+    Each proxy takes the latest value in ``(year - window, year]`` (``panel.select_values``);
+    membership, CLDR, cloud and ETO proxies are time-invariant snapshots (see
+    :func:`driver_proxies` for sources and years used).
     """
     names = list(PROXIES) if proxies is None else list(proxies)
     unknown = [p for p in names if p not in PROXIES]
@@ -296,8 +284,9 @@ def build_driver_frame(
 def driver_proxies(
     year: int = DEFAULT_YEAR, *, window: int = DEFAULT_WINDOW, proxies: Iterable[str] | None = None
 ) -> pd.DataFrame:
-    """Documentation table of every proxy: driver, label, source, indicator, transform, years used
-    and the number of target countries with a value.
+    """Documentation table of every proxy: driver, label, what it stands for and cannot show,
+    source, indicator, transform, years used, the number of target countries with a value and
+    with a fallback value.
     """
     names = list(PROXIES) if proxies is None else list(proxies)
     rows = []
@@ -310,6 +299,8 @@ def driver_proxies(
                 "proxy": name,
                 "driver": p.driver,
                 "label": p.label,
+                "stands_for": p.stands_for,
+                "cannot_show": p.cannot_show,
                 "source": p.source,
                 "indicator": p.indicator,
                 "transform": p.transform,
@@ -318,6 +309,7 @@ def driver_proxies(
                 "year_min": int(used.min()) if len(used) else pd.NA,
                 "year_max": int(used.max()) if len(used) else pd.NA,
                 "n_countries": int(vals["value"].notna().sum()),
+                "n_fallback": int((vals["filled_by"] != "").sum()),
                 "note": p.note,
             }
         )
@@ -327,23 +319,59 @@ def driver_proxies(
     return out
 
 
-def model_data(year: int = DEFAULT_YEAR, *, window: int = DEFAULT_WINDOW, na_policy: str = "not_found") -> pd.DataFrame:
-    """Outcomes (categorical codings) joined with every driver proxy, indexed by iso3, plus
-    ``un_region`` for region effects.
+def instrument_outcomes(cat: pd.DataFrame) -> pd.DataFrame:
+    """Outcomes that keep uncoded instruments missing, from a wide categorical frame.
+
+    ``instruments_adopted`` (instruments coded true), ``instruments_coded`` (instruments coded
+    true or false: the binomial trials; 0 = nothing known, the country drops out),
+    ``instruments_adopted_ex_eu`` / ``instruments_coded_ex_eu`` (EU members' ``ai_law`` left out:
+    it is the EU AI Act, not a national choice) and ``documentation_depth`` (coded cells of the
+    non-instrument contract variables: how much was found about the country at all).
+    """
+    from sovai.categorical import contract_variables, instrument_variables
+    from sovai.countries import reference_table
+
+    inst = [c for c in instrument_variables() if c in cat.columns]
+    coded = cat[inst].notna()
+    adopted = cat[inst].astype("boolean").fillna(False).astype(bool)
+    eu = reference_table()["in_EU"].reindex(cat.index).fillna(False).astype(bool)
+    ex = [c for c in inst if c != "ai_law"]
+    coded_ex = (
+        coded[ex].sum(axis=1) + (coded["ai_law"] & ~eu).astype(int) if "ai_law" in inst else coded[ex].sum(axis=1)
+    )
+    adopted_ex = (
+        adopted[ex].sum(axis=1) + (adopted["ai_law"] & ~eu).astype(int) if "ai_law" in inst else adopted[ex].sum(axis=1)
+    )
+    other = [c for c in contract_variables() if c in cat.columns and c not in inst]
+    out = pd.DataFrame(
+        {
+            "instruments_adopted": adopted.sum(axis=1).astype(float),
+            "instruments_coded": coded.sum(axis=1).astype(float),
+            "instruments_adopted_ex_eu": adopted_ex.astype(float),
+            "instruments_coded_ex_eu": coded_ex.astype(float),
+            "documentation_depth": cat[other].notna().sum(axis=1).astype(float),
+        },
+        index=cat.index,
+    )
+    for col in ("instruments_adopted", "instruments_adopted_ex_eu"):
+        trials = col.replace("adopted", "coded")
+        out.loc[out[trials] == 0, [col, trials]] = np.nan
+    return out
+
+
+def model_data(year: int = DEFAULT_YEAR, *, window: int = DEFAULT_WINDOW, na_policy: str | None = None) -> pd.DataFrame:
+    """Outcomes (categorical codings, uncoded cells missing) joined with every driver proxy,
+    indexed by iso3, plus ``un_region`` for region effects.
+
+    Boolean instruments stay NA where uncoded (a single-instrument logit uses the coded countries
+    only). ``na_policy`` is passed to :func:`sovai.categorical.load_categorical` and only affects
+    its derived ``instrument_count``/``stance`` (default: the loader's own default).
     """
     from sovai.categorical import load_categorical
     from sovai.countries import reference_table
 
-    cat = load_categorical(na_policy=na_policy)
-    # Boolean codings as outcomes follow the same NA policy as the derived count: under
-    # "not_found" a missing cell is "not found" (False); under "coded_only" only for countries
-    # with some coded value; under "strict" NA stays NA.
-    bools = [c for c in cat.columns if str(cat[c].dtype) == "boolean"]
-    if na_policy == "not_found":
-        cat[bools] = cat[bools].fillna(False)
-    elif na_policy == "coded_only":
-        reached = cat["instrument_count"].notna()
-        cat.loc[reached, bools] = cat.loc[reached, bools].fillna(False)
+    cat = load_categorical() if na_policy is None else load_categorical(na_policy=na_policy)
+    cat = cat.join(instrument_outcomes(cat), how="left", validate="1:1")
     drivers = build_driver_frame(year, window=window)
     out = cat.join(drivers, how="left", validate="1:1")
     out["un_region"] = reference_table()["un_region"].reindex(out.index)
@@ -360,9 +388,13 @@ class ModelSpec:
     name
         Label used in tables and figures.
     outcome
-        Column of the model data (``instrument_count``, ``stance``, a boolean instrument…).
+        Column of the model data (``instruments_adopted``, ``instrument_count``, ``stance``, a
+        boolean instrument…).
     family
-        One of :data:`FAMILIES`.
+        One of :data:`FAMILIES`. ``binomial``: ``outcome`` successes out of ``trials`` (default
+        ``instruments_coded``), so an uncoded instrument is neither adopted nor not adopted.
+    trials
+        Column with the number of trials of a binomial outcome (ignored by other families).
     covariates
         Proxy names (see :data:`PROXIES`) or columns of user-given data.
     exclude
@@ -374,26 +406,34 @@ class ModelSpec:
     year, window
         Proxy year and look-back window.
     na_policy
-        NA policy for the derived outcomes (see :func:`sovai.categorical.derive`).
+        NA policy of the loader's derived ``instrument_count``/``stance`` (see
+        :func:`sovai.categorical.derive`); ``None`` = the loader's default.
+    missing_category
+        Covariates whose missing values are an explicit category: the value is set to the sample
+        mean of the observed values and a dummy ``<name>: missing`` is added (default: regime type,
+        which V-Dem does not score for micro-states).
     standardize
         z-score the continuous covariates over the estimation sample (0/1 dummies unchanged), so
         coefficients are per standard deviation and comparable across proxies.
     """
 
     name: str = "base"
-    outcome: str = "instrument_count"
-    family: str = "poisson"
+    outcome: str = "instruments_adopted"
+    family: str = "binomial"
     covariates: tuple[str, ...] = DEFAULT_COVARIATES
     exclude: tuple[str, ...] = ()
     robust: str = "HC3"
     region_effects: bool = False
     year: int = DEFAULT_YEAR
     window: int = DEFAULT_WINDOW
-    na_policy: str = "not_found"
+    na_policy: str | None = None
     standardize: bool = False
+    trials: str = "instruments_coded"
+    missing_category: tuple[str, ...] = ("regime",)
 
     def __post_init__(self):
         object.__setattr__(self, "covariates", tuple(self.covariates))
+        object.__setattr__(self, "missing_category", tuple(self.missing_category))
         object.__setattr__(self, "exclude", tuple(str(x).upper() for x in self.exclude))
         if self.family not in FAMILIES:
             raise DriverModelError(f"parameter 'family': {self.family!r} is not one of {FAMILIES}")
@@ -448,17 +488,34 @@ class ModelFit:
             return list(self.X.columns) + self.extra["cut_names"]
         return list(self.X.columns)
 
+    @property
+    def tested_terms(self) -> list[str]:
+        """The driver terms whose p-values are adjusted for multiplicity (the covariates; not the
+        constant, region dummies, missing-category dummies or cut-points)."""
+        return [t for t in self.param_names if t in self.spec.covariates]
+
     def table(self) -> pd.DataFrame:
-        """Tidy coefficients: ``model, term, coef, se, pvalue, ci_low, ci_high, nobs`` and fit stats."""
+        """Tidy coefficients: ``model, term, coef, se, pvalue, pvalue_holm, pvalue_bh, ci_low,
+        ci_high, nobs`` and fit stats. Holm (family-wise) and Benjamini–Hochberg (false discovery
+        rate) adjustments run over the model's driver terms (:attr:`tested_terms`)."""
         res = self.result
         ci = np.asarray(res.conf_int(alpha=0.05))
+        pvalues = pd.Series(np.asarray(res.pvalues, dtype=float), index=self.param_names)
+        tested = self.tested_terms
+        holm = pd.Series(np.nan, index=self.param_names)
+        bh = pd.Series(np.nan, index=self.param_names)
+        if tested:
+            holm[tested] = adjust_pvalues(pvalues[tested].to_numpy(), "holm")
+            bh[tested] = adjust_pvalues(pvalues[tested].to_numpy(), "fdr_bh")
         return pd.DataFrame(
             {
                 "model": self.spec.name,
                 "term": self.param_names,
                 "coef": np.asarray(res.params, dtype=float),
                 "se": np.asarray(res.bse, dtype=float),
-                "pvalue": np.asarray(res.pvalues, dtype=float),
+                "pvalue": pvalues.to_numpy(),
+                "pvalue_holm": holm.to_numpy(),
+                "pvalue_bh": bh.to_numpy(),
                 "ci_low": ci[:, 0].astype(float),
                 "ci_high": ci[:, 1].astype(float),
                 "nobs": self.nobs,
@@ -468,9 +525,17 @@ class ModelFit:
                 "r2": self.r2,
                 "r2_kind": self.r2_kind,
                 "aic": self.aic,
+                "bic": self.bic,
                 "n_dropped": len(self.dropped),
             }
         )
+
+    @property
+    def bic(self) -> float:
+        """Bayesian information criterion, ``k log N − 2 log L`` (NaN where no likelihood)."""
+        llf = getattr(self.result, "llf", np.nan)
+        k = len(self.param_names) + (1 if self.spec.family == "negbin" else 0)
+        return float(k * np.log(self.nobs) - 2.0 * float(llf)) if np.isfinite(llf) else np.nan
 
     def predict(self, X: pd.DataFrame | np.ndarray | None = None, params=None) -> np.ndarray:
         """Expected outcome (count, probability, or the category probabilities of an ordered model)."""
@@ -526,10 +591,26 @@ def design(data: pd.DataFrame, spec: ModelSpec) -> tuple[pd.Series, pd.DataFrame
     )
     frame = X.copy()
     frame["__y"] = y.astype(object).where(y.notna(), np.nan) if spec.family == "ordered_logit" else y
+    if spec.family == "binomial":
+        if spec.trials not in data.columns:
+            raise DriverModelError(f"parameter 'trials': column {spec.trials!r} not in the data")
+        trials = pd.to_numeric(data[spec.trials], errors="coerce").astype(float)
+        frame["__trials"] = trials.where(trials > 0)
     if spec.region_effects:
         if "un_region" not in data.columns:
             raise DriverModelError("parameter 'region_effects': the data has no 'un_region' column")
         frame["__region"] = data["un_region"]
+    # explicit missing category: among the countries complete on everything else, a covariate of
+    # spec.missing_category that is missing for at least two of them gets its sample mean and a
+    # dummy (for a single country the dummy would fit it exactly: that country is dropped instead)
+    categorised = [c for c in spec.missing_category if c in cols]
+    complete_else = ~frame.drop(columns=categorised).isna().any(axis=1)
+    for c in categorised:
+        gap = frame[c].isna() & complete_else
+        if gap.sum() >= 2:
+            fill = frame.loc[complete_else & frame[c].notna(), c].mean()
+            frame[f"{c}: missing"] = gap.astype(float)
+            frame[c] = frame[c].where(~gap, fill)
     missing = frame.isna()
     keep = ~missing.any(axis=1)
     names = _country_names(frame.index[~keep])
@@ -539,7 +620,7 @@ def design(data: pd.DataFrame, spec: ModelSpec) -> tuple[pd.Series, pd.DataFrame
             "name": names,
             "missing": [
                 ", ".join(
-                    c.replace("__y", spec.outcome).replace("__region", "un_region")
+                    c.replace("__y", spec.outcome).replace("__region", "un_region").replace("__trials", spec.trials)
                     for c in missing.columns[missing.loc[i]]
                 )
                 for i in frame.index[~keep]
@@ -547,7 +628,15 @@ def design(data: pd.DataFrame, spec: ModelSpec) -> tuple[pd.Series, pd.DataFrame
         }
     )
     y = y[keep]
-    X = X[keep]
+    X = frame.loc[keep, [c for c in frame.columns if not c.startswith("__")]].astype(float)
+    if spec.family == "binomial":
+        n_trials = frame.loc[keep, "__trials"]
+        if ((y < 0) | (y > n_trials) | (y != np.round(y))).any():
+            raise DriverModelError(
+                f"parameter 'outcome': binomial {spec.outcome!r} must be an integer between 0 and {spec.trials!r}"
+            )
+        y = (y / n_trials).rename(spec.outcome)
+        y.attrs["trials"] = n_trials
     if spec.standardize:
         for c in cols:
             if not _is_binary(X[c]) and X[c].std() > 0:
@@ -594,6 +683,8 @@ def _check_sample(y: pd.Series, X: pd.DataFrame, spec: ModelSpec) -> None:
             f"parameter 'covariates': {n} observations but {k} parameters to estimate; use fewer covariates "
             "(or fewer exclusions / region effects)"
         )
+    if spec.family == "binomial" and "trials" not in y.attrs:  # pragma: no cover - set by design()
+        raise DriverModelError("binomial outcome without trials")
     if spec.family == "logit" and not set(np.unique(y)) <= {0.0, 1.0}:
         raise DriverModelError(
             f"parameter 'family': 'logit' needs a 0/1 outcome; {spec.outcome!r} has values {sorted(np.unique(y))[:6]}"
@@ -610,6 +701,27 @@ def _check_sample(y: pd.Series, X: pd.DataFrame, spec: ModelSpec) -> None:
         raise DriverModelError(
             f"parameter 'covariates': the design matrix is rank deficient ({rank} < {X.shape[1]}): collinear covariates"
         )
+
+
+def _separated_dummies(X: pd.DataFrame, y: pd.Series) -> list[tuple[str, str]]:
+    """``(covariate, note)`` for 0/1 covariates whose group (value 1) adopts all or none of its
+    coded trials: their coefficient runs to ±infinity (quasi-separation) and is not identified,
+    so :func:`fit` leaves them out of a binomial model and says so."""
+    notes = []
+    for c in X.columns:
+        if c == "const" or not _is_binary(X[c]):
+            continue
+        share = y[X[c] == 1.0]
+        if len(share) and (share.eq(1.0).all() or share.eq(0.0).all()):
+            which = "every" if share.eq(1.0).all() else "none"
+            notes.append(
+                (
+                    c,
+                    f"{c} left out: the {len(share)} countries with {c} = 1 adopt {which} of their coded "
+                    "instruments (quasi-separation: the coefficient is not identified)",
+                )
+            )
+    return notes
 
 
 def check_separation(y: pd.Series, X: pd.DataFrame) -> list[str]:
@@ -658,6 +770,12 @@ def fit(spec: ModelSpec, data: pd.DataFrame | None = None) -> ModelFit:
     notes: list[str] = []
     extra: dict = {}
     fam = spec.family
+    if fam == "binomial":
+        separated = _separated_dummies(X, y)
+        if separated:
+            X = X.drop(columns=[c for c, _ in separated])
+            notes.extend(msg for _, msg in separated)
+            _check_sample(y, X, spec)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         if fam == "ols":
@@ -692,6 +810,9 @@ def fit(spec: ModelSpec, data: pd.DataFrame | None = None) -> ModelFit:
                         "(parameter 'covariates'), or use another outcome/family."
                     )
                 family = sm.families.Binomial()
+            elif fam == "binomial":
+                family = sm.families.Binomial()
+                extra["trials"] = y.attrs["trials"]
             elif fam == "poisson":
                 family = sm.families.Poisson()
             else:  # negbin: alpha by ML (NB2), then GLM with that alpha (same coefficients)
@@ -700,11 +821,16 @@ def fit(spec: ModelSpec, data: pd.DataFrame | None = None) -> ModelFit:
                 extra["alpha"] = alpha
                 notes.append(f"negative binomial (NB2) alpha = {alpha:.4g} estimated by ML")
                 family = sm.families.NegativeBinomial(alpha=alpha)
-            model = sm.GLM(y, X, family=family)
+            if fam == "binomial":
+                successes = np.round(y.to_numpy() * extra["trials"].to_numpy())
+                endog = np.column_stack([successes, extra["trials"].to_numpy() - successes])
+                model = sm.GLM(endog, X, family=family)
+            else:
+                model = sm.GLM(y, X, family=family)
             res = model.fit(maxiter=200)
             if not res.converged:
                 raise DriverModelError(f"model {spec.name!r}: GLM did not converge; simplify parameter 'covariates'")
-            if fam == "logit":
+            if fam in ("logit", "binomial"):
                 # quasi-complete separation the linear program missed (numerically): fitted
                 # probabilities of exactly 0 or 1 leave the information matrix singular
                 fitted = np.asarray(res.fittedvalues, dtype=float)
@@ -713,7 +839,7 @@ def fit(spec: ModelSpec, data: pd.DataFrame | None = None) -> ModelFit:
                     who = [str(c) for c in X.index[extreme]]
                     raise DriverModelError(
                         f"model {spec.name!r}: quasi-complete separation — outcome {spec.outcome!r} of {len(who)} "
-                        f"countries ({', '.join(who[:10])}) is predicted with probability 0 or 1, so the logit MLE "
+                        f"countries ({', '.join(who[:10])}) is predicted with probability 0 or 1, so the {fam} MLE "
                         "does not exist. Drop the separating covariate(s) (parameter 'covariates'; e.g. one that is "
                         "non-zero only for countries with the outcome), or use another outcome/family."
                     )
@@ -783,7 +909,7 @@ def _predict(family: str, res, params, X: pd.DataFrame | np.ndarray) -> np.ndarr
     eta = Xa @ params
     if family == "ols":
         return eta
-    if family == "logit":
+    if family in ("logit", "binomial"):
         return 1.0 / (1.0 + np.exp(-eta))
     return np.exp(eta)
 
@@ -807,7 +933,7 @@ def average_marginal_effects(mf: ModelFit) -> pd.DataFrame:
     X = mf.X
     Xa = X.to_numpy(dtype=float)
     rows = []
-    for term in mf.spec.covariates:
+    for term in [t for t in mf.spec.covariates if t in X.columns]:
         col = X[term]
         binary = _is_binary(col)
         h = 1e-4 * max(1.0, float(col.std()))
@@ -897,11 +1023,12 @@ def influence(mf: ModelFit, top: int | None = None) -> pd.DataFrame:
 def robustness_specs(base: ModelSpec, *, fast: bool = False) -> list[ModelSpec]:
     """The robustness variants of ``base``.
 
-    ``base``; drop USA and China; UN-region effects; alternative alignment measure (all votes vs
-    first-period); only the countries the research reached (NA policy ``coded_only``); the
-    motivations stated in the strategies (coded ``driver_*`` variables) added as covariates;
-    alternative family (negbin ↔ poisson; OLS for counts); alternative outcomes (ordered stance,
-    national LLM logit). ``fast`` keeps the first two.
+    ``base``; drop USA and China; UN-region effects; the alternative alignment measure (all votes
+    vs first-period); a documentation-depth control (coded non-instrument cells: how much was
+    found about a country at all); EU members' ``ai_law`` left out of the outcome (the EU AI Act
+    is not a national choice); the motivations stated in the strategies added as covariates
+    (labelled *descriptive*: same strategy texts as the outcome); and the alternative outcomes
+    (ordered stance, national-LLM logit on the coded countries). ``fast`` keeps the first two.
     """
     specs = [base]
     if not {"USA", "CHN"} <= set(base.exclude):
@@ -919,31 +1046,176 @@ def robustness_specs(base: ModelSpec, *, fast: bool = False) -> list[ModelSpec]:
                 covariates=alt,
             )
         )
-    if base.na_policy == "not_found":
-        specs.append(base.replace(name=f"{base.name}: researched countries only", na_policy="coded_only"))
+    if "documentation_depth" not in base.covariates:
+        specs.append(
+            base.replace(
+                name=f"{base.name}: + documentation depth", covariates=(*base.covariates, "documentation_depth")
+            )
+        )
+    if base.outcome == "instruments_adopted" and base.family == "binomial":
+        specs.append(
+            base.replace(
+                name=f"{base.name}: EU AI Act not counted",
+                outcome="instruments_adopted_ex_eu",
+                trials="instruments_coded_ex_eu",
+            )
+        )
     stated = tuple(c for c in STATED_DRIVERS if c not in base.covariates)
     if stated and base.outcome not in STATED_DRIVERS:
-        specs.append(base.replace(name=f"{base.name}: + stated drivers (codings)", covariates=base.covariates + stated))
-    if base.outcome == "instrument_count":
-        for fam in ("negbin", "poisson", "ols"):
-            if fam != base.family:
-                specs.append(base.replace(name=f"{base.name}: {fam}", family=fam))
+        specs.append(
+            base.replace(
+                name=f"{base.name}: + stated drivers (descriptive, same source as outcome)",
+                covariates=base.covariates + stated,
+                missing_category=(*base.missing_category, *stated),
+            )
+        )
+    if base.outcome in ("instruments_adopted", "instrument_count"):
         specs.append(base.replace(name="stance (ordered logit)", outcome="stance", family="ordered_logit"))
-        # chip_share is non-zero for a handful of chip-making economies, all of which have a
-        # state-backed national LLM: with it the logit is quasi-separated (no MLE), so this variant
-        # leaves it out (a model with it fails with a message naming the countries)
         llm_covariates = tuple(c for c in base.covariates if c != "chip_share")
         specs.append(
             base.replace(
-                name="national_llm (logit, no chip_share)",
+                name="national_llm (logit, coded countries, no chip_share)",
                 outcome="national_llm",
                 family="logit",
                 covariates=llm_covariates,
             )
         )
-    elif base.outcome != "instrument_count":
-        specs.append(base.replace(name="instrument_count (poisson)", outcome="instrument_count", family="poisson"))
     return specs
+
+
+def fit_statistics(fits: Sequence[ModelFit]) -> pd.DataFrame:
+    """Model comparison: ``model, outcome, family, nobs, n_params, loglik, aic, bic, r2, r2_kind,
+    n_dropped`` — one row per fitted specification."""
+    rows = []
+    for mf in fits:
+        llf = float(getattr(mf.result, "llf", np.nan))
+        rows.append(
+            {
+                "model": mf.spec.name,
+                "outcome": mf.spec.outcome,
+                "family": mf.spec.family,
+                "nobs": mf.nobs,
+                "n_params": len(mf.param_names),
+                "loglik": llf,
+                "aic": mf.aic,
+                "bic": mf.bic,
+                "r2": mf.r2,
+                "r2_kind": mf.r2_kind,
+                "n_dropped": len(mf.dropped),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def significant_after_adjustment(
+    fits: Sequence[ModelFit], *, alpha: float = 0.05, method: str = "holm"
+) -> pd.DataFrame:
+    """Driver terms with an adjusted p-value below ``alpha`` per model (``model, term, driver,
+    coef, pvalue, pvalue_adj``)."""
+    col = "pvalue_holm" if method == "holm" else "pvalue_bh"
+    parts = []
+    for mf in fits:
+        tab = mf.table()
+        hit = tab[tab[col] < alpha]
+        for _, r in hit.iterrows():
+            parts.append(
+                {
+                    "model": r["model"],
+                    "term": r["term"],
+                    "driver": PROXIES[r["term"]].driver if r["term"] in PROXIES else "",
+                    "coef": r["coef"],
+                    "pvalue": r["pvalue"],
+                    "pvalue_adj": r[col],
+                }
+            )
+    return pd.DataFrame(parts, columns=["model", "term", "driver", "coef", "pvalue", "pvalue_adj"])
+
+
+def leave_one_region_out(spec: ModelSpec, data: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Refit ``spec`` leaving out each UN region in turn: ``left_out, term, coef, se, pvalue, nobs``
+    for the driver terms (a region whose removal makes the model inestimable is reported with
+    NaN and the reason in ``message``)."""
+    if data is None:
+        data = model_data(spec.year, window=spec.window, na_policy=spec.na_policy)
+    rows = []
+    for region in sorted(data["un_region"].dropna().unique()):
+        keep = data["un_region"] != region
+        try:
+            mf = fit(spec.replace(name=f"{spec.name}: without {region}"), data[keep])
+        except DriverModelError as exc:
+            rows.append(
+                {
+                    "left_out": region,
+                    "term": "",
+                    "coef": np.nan,
+                    "se": np.nan,
+                    "pvalue": np.nan,
+                    "nobs": 0,
+                    "message": str(exc),
+                }
+            )
+            continue
+        tab = mf.table().set_index("term")
+        for term in mf.tested_terms:
+            r = tab.loc[term]
+            rows.append(
+                {
+                    "left_out": region,
+                    "term": term,
+                    "coef": r["coef"],
+                    "se": r["se"],
+                    "pvalue": r["pvalue"],
+                    "nobs": mf.nobs,
+                    "message": "",
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def bootstrap_coefficients(
+    spec: ModelSpec, data: pd.DataFrame | None = None, *, n_boot: int = 500, seed: int = 42, level: float = 0.95
+) -> pd.DataFrame:
+    """Country (pairs) bootstrap of the driver coefficients: resample countries with replacement,
+    refit, and report ``term, coef, boot_low, boot_high, boot_se, n_ok, n_failed`` (percentile
+    interval at ``level``). Resamples that cannot be estimated (separation, one class) are counted
+    in ``n_failed``, not hidden."""
+    if data is None:
+        data = model_data(spec.year, window=spec.window, na_policy=spec.na_policy)
+    base = fit(spec, data)
+    sample = data.loc[base.X.index]
+    rng = np.random.default_rng(seed)
+    draws: list[pd.Series] = []
+    failed = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for _ in range(int(n_boot)):
+            idx = rng.integers(0, len(sample), len(sample))
+            boot = sample.iloc[idx].copy()
+            boot.index = [f"{c}#{i}" for i, c in enumerate(boot.index)]
+            try:
+                mf = fit(spec.replace(exclude=()), boot)
+            except (DriverModelError, np.linalg.LinAlgError, ValueError):
+                failed += 1
+                continue
+            draws.append(mf.params.reindex(base.tested_terms))
+    lo, hi = (1 - level) / 2, 1 - (1 - level) / 2
+    frame = pd.DataFrame(draws)
+    rows = []
+    for term in base.tested_terms:
+        col = frame[term].dropna() if term in frame else pd.Series(dtype=float)
+        rows.append(
+            {
+                "model": spec.name,
+                "term": term,
+                "coef": float(base.params[term]),
+                "boot_low": float(col.quantile(lo)) if len(col) else np.nan,
+                "boot_high": float(col.quantile(hi)) if len(col) else np.nan,
+                "boot_se": float(col.std(ddof=1)) if len(col) > 1 else np.nan,
+                "n_ok": len(col),
+                "n_failed": failed,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def fit_many(specs: Sequence[ModelSpec], data: pd.DataFrame | None = None) -> tuple[list[ModelFit], pd.DataFrame]:
@@ -984,6 +1256,34 @@ def tidy_table(fits: Sequence[ModelFit]) -> pd.DataFrame:
     return pd.concat([mf.table() for mf in fits], ignore_index=True)
 
 
+def adjust_pvalues(pvalues: Sequence[float] | np.ndarray, method: str = "holm") -> np.ndarray:
+    """Multiplicity-adjusted p-values: ``"holm"`` (Holm 1979 step-down, family-wise error) or
+    ``"fdr_bh"`` (Benjamini–Hochberg 1995, false discovery rate). NaN stays NaN.
+
+    >>> adjust_pvalues([0.01, 0.04, 0.03], "holm").round(3).tolist()
+    [0.03, 0.06, 0.06]
+    """
+    p = np.asarray(pvalues, dtype=float)
+    out = np.full_like(p, np.nan)
+    ok = np.isfinite(p)
+    q = p[ok]
+    m = len(q)
+    if m == 0:
+        return out
+    order = np.argsort(q, kind="mergesort")
+    ranked = q[order]
+    if method == "holm":
+        adj = np.maximum.accumulate((m - np.arange(m)) * ranked)
+    elif method == "fdr_bh":
+        adj = np.minimum.accumulate((m / np.arange(m, 0, -1)) * ranked[::-1])[::-1]
+    else:
+        raise ValueError(f"parameter 'method': {method!r} is not 'holm' or 'fdr_bh'")
+    res = np.empty(m)
+    res[order] = np.minimum(adj, 1.0)
+    out[ok] = res
+    return out
+
+
 def _stars(p: float) -> str:
     if not np.isfinite(p):
         return ""
@@ -1009,12 +1309,13 @@ def comparison_table(fits: Sequence[ModelFit], digits: int = 3) -> pd.DataFrame:
         for t in order:
             if t in tab.index:
                 r = tab.loc[t]
-                cells[t] = f"{r['coef']:.{digits}f}{_stars(r['pvalue'])} ({r['se']:.{digits}f})"
+                cells[t] = f"{r['coef']:.{digits}f}{_stars(r['pvalue_holm'])} ({r['se']:.{digits}f})"
             else:
                 cells[t] = ""
         cells["N"] = str(mf.nobs)
         cells["R2 / pseudo-R2"] = f"{mf.r2:.{digits}f}" if np.isfinite(mf.r2) else ""
         cells["AIC"] = f"{mf.aic:.1f}" if np.isfinite(mf.aic) else ""
+        cells["BIC"] = f"{mf.bic:.1f}" if np.isfinite(mf.bic) else ""
         cells["family"] = mf.spec.family
         cells["outcome"] = mf.spec.outcome
         cells["SE"] = mf.cov_type
@@ -1074,7 +1375,10 @@ def to_latex(table: pd.DataFrame, caption: str, note: str = "") -> str:
     lines += [
         "\\bottomrule",
         "\\end{tabular}",
-        "\\par\\footnotesize Robust standard errors in parentheses. * p<0.1, ** p<0.05, *** p<0.01. "
+        "\\par\\footnotesize Robust standard errors in parentheses. Stars use Holm-adjusted p-values over each "
+        "model's driver terms: * p<0.1, ** p<0.05, *** p<0.01. UNGA alignment: "
+        + ALIGNMENT_SIGN
+        + ". "
         + _latex_escape(RECONSTRUCTION_NOTE)
         + ". "
         + _latex_escape(note),
@@ -1090,8 +1394,9 @@ def to_html(table: pd.DataFrame, caption: str, note: str = "") -> str:
 
     body = table.to_html(escape=True, border=0, classes="sovai-models")
     return (
-        f"<figure>\n<figcaption>{caption}</figcaption>\n{body}\n"
-        "<p><small>Robust standard errors in parentheses. * p&lt;0.1, ** p&lt;0.05, *** p&lt;0.01. "
+        f"<figure>\n<figcaption>{html.escape(caption)}</figcaption>\n{body}\n"
+        "<p><small>Robust standard errors in parentheses. Stars use Holm-adjusted p-values over each model's "
+        "driver terms: * p&lt;0.1, ** p&lt;0.05, *** p&lt;0.01. UNGA alignment: " + ALIGNMENT_SIGN + ". "
         f"{RECONSTRUCTION_NOTE}. {html.escape(note)}</small></p>\n</figure>\n"
     )
 

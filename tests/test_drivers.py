@@ -253,13 +253,133 @@ def test_vif_and_influence():
 
 def test_robustness_specs_variants():
     base = d.ModelSpec()
-    names = [s.name for s in d.robustness_specs(base)]
+    specs = d.robustness_specs(base)
+    names = [s.name for s in specs]
     assert names[:3] == ["base", "base: drop USA, CHN", "base: region effects"]
     assert any("alignment all votes" in n for n in names)
-    assert "base: researched countries only" in names and "base: + stated drivers (codings)" in names
-    assert any(s.outcome == "stance" and s.family == "ordered_logit" for s in d.robustness_specs(base))
+    assert "base: + documentation depth" in names and "base: EU AI Act not counted" in names
+    stated = next(s for s in specs if "stated drivers" in s.name)
+    assert "descriptive" in stated.name  # same strategy texts as the outcome: not explanatory
+    assert any(s.outcome == "stance" and s.family == "ordered_logit" for s in specs)
     drop = d.robustness_specs(base, fast=True)[1]
     assert set(drop.exclude) == {"USA", "CHN"}
+
+
+# ------------------------------------------------------------------ binomial, missing trials
+def _binomial_frame() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    n = 60
+    x = rng.normal(size=n)
+    trials = rng.integers(1, 9, size=n).astype(float)
+    trials[:5] = np.nan  # nothing coded: these countries have no outcome at all
+    p = 1 / (1 + np.exp(-(0.2 + 0.7 * x)))
+    y = rng.binomial(np.nan_to_num(trials).astype(int), p).astype(float)
+    y[:5] = np.nan
+    idx = pd.Index([f"C{i:02d}" for i in range(n)], name="iso3")
+    return pd.DataFrame({"adopted": y, "coded": trials, "x": x}, index=idx)
+
+
+def test_binomial_with_missing_trials_matches_hand_likelihood():
+    from scipy import stats
+
+    data = _binomial_frame()
+    mf = d.fit(d.ModelSpec(name="b", outcome="adopted", trials="coded", family="binomial", covariates=("x",)), data)
+    assert mf.nobs == 55 and set(mf.dropped["iso3"]) == {f"C{i:02d}" for i in range(5)}
+    assert mf.dropped["missing"].str.contains("adopted").all()
+    kept = data.dropna()
+    p = 1 / (1 + np.exp(-(mf.params["const"] + mf.params["x"] * kept["x"])))
+    hand = stats.binom.logpmf(kept["adopted"], kept["coded"], p).sum()
+    assert float(mf.result.llf) == pytest.approx(hand, rel=1e-10)
+    # the MLE: the score is zero at the estimate
+    resid = kept["adopted"] - kept["coded"] * p
+    assert abs(resid.sum()) < 1e-6 and abs((resid * kept["x"]).sum()) < 1e-6
+    assert mf.predict().max() <= 1.0  # a share of the coded instruments, never above 100%
+
+
+def test_binomial_rejects_more_successes_than_trials():
+    data = _binomial_frame()
+    data.loc["C10", "adopted"] = data.loc["C10", "coded"] + 1
+    with pytest.raises(d.DriverModelError, match="integer between 0 and 'coded'"):
+        d.fit(d.ModelSpec(outcome="adopted", trials="coded", family="binomial", covariates=("x",)), data)
+
+
+def test_instrument_outcomes_keep_uncoded_missing_and_drop_eu_ai_act():
+    from sovai.categorical import instrument_variables
+
+    inst = instrument_variables()
+    cat = pd.DataFrame(pd.NA, index=pd.Index(["DEU", "USA", "TUV"], name="iso3"), columns=inst, dtype="boolean")
+    cat.loc["DEU", ["ai_law", "public_compute"]] = True
+    cat.loc["DEU", "national_llm"] = False
+    cat.loc["USA", ["ai_law"]] = False
+    cat.loc["USA", ["public_compute", "chip_programme"]] = True
+    cat["national_ai_strategy"] = pd.array([True, True, pd.NA], dtype="boolean")
+    out = d.instrument_outcomes(cat)
+    assert out.loc["DEU", ["instruments_adopted", "instruments_coded"]].tolist() == [2.0, 3.0]
+    assert out.loc["DEU", ["instruments_adopted_ex_eu", "instruments_coded_ex_eu"]].tolist() == [1.0, 2.0]
+    assert out.loc["USA", ["instruments_adopted", "instruments_coded"]].tolist() == [2.0, 3.0]
+    assert out.loc["USA", "instruments_coded_ex_eu"] == 3.0  # not an EU member: its ai_law counts
+    assert out.loc["TUV", ["instruments_adopted", "instruments_coded"]].isna().all()  # nothing coded: missing, not 0
+    assert out.loc["DEU", "documentation_depth"] == 1.0 and out.loc["TUV", "documentation_depth"] == 0.0
+
+
+def test_missing_category_adds_dummy_only_for_two_or_more():
+    data = simulate("ols", n=80)
+    data.loc[data.index[:3], "x1"] = np.nan
+    mf = d.fit(d.ModelSpec(outcome="y", family="ols", covariates=("x1", "x2"), missing_category=("x1",)), data)
+    assert mf.nobs == 80 and "x1: missing" in mf.X.columns and mf.X["x1: missing"].sum() == 3
+    data.loc[data.index[1:3], "x1"] = data["x1"].iloc[5]
+    one = d.fit(d.ModelSpec(outcome="y", family="ols", covariates=("x1", "x2"), missing_category=("x1",)), data)
+    assert one.nobs == 79 and "x1: missing" not in one.X.columns  # one country: dropped, not fitted exactly
+
+
+# ------------------------------------------------------------------------- multiplicity
+def test_adjusted_pvalues_against_hand_computed_holm_and_bh():
+    from statsmodels.stats.multitest import multipletests
+
+    p = [0.01, 0.04, 0.03, 0.005]
+    assert d.adjust_pvalues(p, "holm") == pytest.approx([0.03, 0.06, 0.06, 0.02])
+    assert d.adjust_pvalues(p, "fdr_bh") == pytest.approx([0.02, 0.04, 0.04, 0.02])
+    rng = np.random.default_rng(0)
+    q = rng.uniform(size=12) ** 3
+    for method in ("holm", "fdr_bh"):
+        assert d.adjust_pvalues(q, method) == pytest.approx(multipletests(q, method=method)[1])
+    assert np.isnan(d.adjust_pvalues([np.nan, 0.2], "holm")[0])
+    with pytest.raises(ValueError, match="method"):
+        d.adjust_pvalues(p, "bonferroni-ish")
+
+
+def test_table_reports_adjusted_pvalues_over_driver_terms_only():
+    mf = d.fit(spec("poisson", region_effects=False), simulate("poisson", n=300))
+    tab = mf.table().set_index("term")
+    assert np.isnan(tab.loc["const", "pvalue_holm"])
+    assert (tab.loc[["x1", "x2"], "pvalue_holm"] >= tab.loc[["x1", "x2"], "pvalue"]).all()
+    comp = d.comparison_table([mf])
+    assert "BIC" in comp.index and "***" in comp.loc["x1", "poisson"]
+
+
+def test_bootstrap_and_leave_one_region_out_are_reproducible():
+    data = simulate("poisson", n=200)
+    data["un_region"] = np.where(np.arange(200) % 2 == 0, "Africa", "Europe")
+    sp = spec("poisson")
+    a = d.bootstrap_coefficients(sp, data, n_boot=40, seed=7)
+    b = d.bootstrap_coefficients(sp, data, n_boot=40, seed=7)
+    pd.testing.assert_frame_equal(a, b)
+    assert ((a["boot_low"] <= a["coef"]) & (a["coef"] <= a["boot_high"])).all() and a["n_ok"].eq(40).all()
+    loro = d.leave_one_region_out(sp, data)
+    assert set(loro["left_out"]) == {"Africa", "Europe"} and loro["nobs"].eq(100).all()
+
+
+def test_proxy_declarations_are_checked(tmp_path):
+    good = d.read_proxies()
+    assert set(good) == set(d.PROXIES) and good["unga_alignment"].driver == "security"
+    bad = tmp_path / "proxies.csv"
+    from sovai import paths
+
+    rows = (paths.STACK_DIR / "proxies.csv").read_text(encoding="utf-8").splitlines()
+    rows[3] = rows[3].replace(",wdi,", ",made_up,", 1)
+    bad.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(Exception, match="line 4: builder 'made_up'"):
+        d.read_proxies(bad)
 
 
 def test_figures():
@@ -292,30 +412,39 @@ def real():
 def test_driver_proxies_documented(real):
     tab = d.driver_proxies()
     assert set(tab["proxy"]) == set(d.PROXIES)
-    assert tab["source"].str.len().gt(0).all() and tab["n_countries"].gt(100).all()
+    assert tab["source"].str.len().gt(0).all() and tab["cannot_show"].str.len().gt(0).all()
     assert tab.set_index("proxy").loc["chip_share", "note"] == "NON-COMMERCIAL licence"
     assert set(d.DEFAULT_COVARIATES) <= set(real.columns)
-    assert real.loc["USA", "nato"] == 1.0 and real.loc["CHN", "unga_alignment"] == pytest.approx(
-        -real.loc["USA", "unga_alignment"]
-    )
+    assert real.loc["USA", "nato"] == 1.0
+    # trade openness falls back to merchandise trade where the national accounts lack it
+    assert tab.set_index("proxy").loc["trade_openness", "n_fallback"] > 0
+
+
+def test_alignment_sign_is_the_one_the_header_states(real):
+    from sovai.sources import unga
+
+    assert "positive = closer to the US" in d.PROXIES["unga_alignment"].label
+    assert real.loc["USA", "unga_alignment"] > 0 > real.loc["CHN", "unga_alignment"]
+    assert real.loc["GBR", "unga_alignment"] > 0 > real.loc["RUS", "unga_alignment"]
+    year = int(d._proxy_values("unga_alignment", d.DEFAULT_YEAR, d.DEFAULT_WINDOW).loc["USA", "year"])
+    assert real.loc["FRA", "unga_alignment"] == pytest.approx(unga.alignment(year).loc["FRA"])
 
 
 def test_real_base_model(real):
     fits, status = d.fit_many(d.robustness_specs(d.ModelSpec(), fast=True), real)
-    assert status["status"].eq("ok").all(), status
+    assert status.loc[0, "status"] == "ok", status
+    # a variant that cannot be estimated says why (e.g. quasi-separation, naming the countries)
+    failed = status.loc[status["status"] == "failed", "message"]
+    assert failed.str.contains("separation|one class|observations but").all(), failed.tolist()
     base = fits[0]
-    assert 100 < base.nobs < 195
+    assert base.spec.family == "binomial" and 50 < base.nobs < 195
     assert "TWN" in set(base.dropped["iso3"])  # no UNGA / WDI data for Taiwan: named, not silently lost
     assert base.nobs + len(base.dropped) == 195
-    # with chip_share the national-LLM logit is quasi-separated (every chip-making economy has a
-    # state-backed LLM): a clear error naming the countries, not a linear-algebra crash
-    with pytest.raises(d.DriverModelError, match="quasi-complete separation.*USA"):
-        d.fit(d.ModelSpec(name="llm", outcome="national_llm", family="logit"), real)
-    covariates = tuple(c for c in d.ModelSpec().covariates if c != "chip_share")
-    llm = d.fit(d.ModelSpec(name="llm", outcome="national_llm", family="logit", covariates=covariates), real)
-    assert llm.y.isin([0.0, 1.0]).all() and llm.y.sum() > 10
+    uncoded = base.dropped[base.dropped["missing"].str.contains("instruments_coded")]
+    assert len(uncoded) == int((real["instruments_coded"].isna()).sum())  # no coded instrument: dropped, not 0
     full, status = d.fit_many(d.robustness_specs(d.ModelSpec()), real)
-    assert status["status"].eq("ok").all(), status
+    assert status.loc[status["status"] == "failed", "message"].str.len().gt(0).all()
+    assert {"base", "base: + documentation depth"} <= set(status.loc[status["status"] == "ok", "model"])
 
 
 def test_attribution_flags_non_commercial():
