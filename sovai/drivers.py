@@ -92,6 +92,7 @@ class Proxy:
 _PROXY_COLUMNS = ("name", "driver", "label", "source", "builder", "indicator", "transform", "stands_for", "cannot_show")
 _BUILDERS = (
     "wdi",
+    "tidy",
     "unga",
     "membership",
     "eto_chip_share",
@@ -100,7 +101,7 @@ _BUILDERS = (
     "owid_regime",
     "owid_internet",
 )
-_TRANSFORMS = ("none", "log", "one_minus", "percent_ratio", "sum_or_fallback", "census_zero")
+_TRANSFORMS = ("none", "log", "one_minus", "census_zero")
 
 
 def read_proxies(path: str | Path | None = None) -> dict[str, Proxy]:
@@ -156,10 +157,18 @@ DEFAULT_YEAR = 2023
 DEFAULT_WINDOW = 5
 
 
-def _wdi_rows(expr: str) -> pd.DataFrame:
-    """Tidy rows of one WDI code, or of ``A/B`` (percent ratio) or ``A+B`` (sum), same year."""
+def _series_rows(expr: str) -> pd.DataFrame:
+    """Tidy ``iso3, year, value`` of one series expression: a WDI code, ``A/B`` (WDI percent
+    ratio, same year), ``A+B`` (WDI sum, same year) or ``tidy:module:function:indicator`` (any
+    sovai loader returning the tidy long form)."""
+    import importlib
+
     from sovai.sources import wdi
 
+    if expr.startswith("tidy:"):
+        _, module, function, indicator = expr.split(":")
+        rows = getattr(importlib.import_module(module), function)()
+        return rows.loc[rows["indicator"] == indicator, ["iso3", "year", "value"]]
     if "/" in expr or "+" in expr:
         op = "/" if "/" in expr else "+"
         a, b = expr.split(op)
@@ -223,15 +232,15 @@ def _proxy_values(name: str, year: int, window: int) -> pd.DataFrame:
     p = PROXIES[name]
     targets = target_countries()
     filled_by = pd.Series("", index=pd.Index(targets, name="iso3"), dtype=object)
-    if p.builder == "wdi" and p.transform == "sum_or_fallback":
-        main, fallback = p.indicator.split("|")
-        df = _latest(_wdi_rows(main), year, window).reindex(targets)
-        alt = _latest(_wdi_rows(fallback), year, window).reindex(targets)
-        use = df["value"].isna() & alt["value"].notna()
-        df.loc[use] = alt.loc[use]
-        filled_by[use.to_numpy()] = fallback
-    elif p.builder == "wdi":
-        df = _latest(_wdi_rows(p.indicator), year, window)
+    if p.builder in ("wdi", "tidy"):
+        # "MAIN|FALLBACK": the fallback series fills countries the main one lacks (recorded)
+        main, *fallbacks = p.indicator.split("|")
+        df = _latest(_series_rows(main), year, window).reindex(targets)
+        for fallback in fallbacks:
+            alt = _latest(_series_rows(fallback), year, window).reindex(targets)
+            use = df["value"].isna() & alt["value"].notna()
+            df.loc[use] = alt.loc[use]
+            filled_by[use.to_numpy()] = fallback
     elif p.builder == "unga":
         df = _latest(_alignment_rows(p.indicator, year, window), year, window)
     elif p.builder == "membership":

@@ -457,3 +457,17 @@ def test_attribution_flags_non_commercial():
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+def test_main_language_script_from_cldr_entries():
+    from sovai.sources.languages import main_language_script
+
+    official = {"official_status": "official"}
+    assert (
+        main_language_script(
+            {"hi": {**official, "population_percent": 41.0}, "en": {**official, "population_percent": 19.0}}
+        )
+        == "Deva"
+    )
+    assert main_language_script({"sr_Latn": {**official, "population_percent": 90.0}}) == "Latn"
+    assert main_language_script({"fr": {"official_status": None, "population_percent": 90.0}}) is None
