@@ -14,7 +14,11 @@ Timing rules
     the sum of the yearly values in the window up to ``year`` (flows such as models published);
 ``snapshot``
     a source with one edition (or a few): the latest value in the window, or the latest edition
-    if none falls in it (e.g. an IXP census of 2026), whatever ``year``.
+    if none falls in it (e.g. an IXP census of 2026), whatever ``year``;
+``annual_or_first``
+    ``annual``; but when the source has no value at all at or before ``year`` (a series that
+    starts later, e.g. TOP500 in 2020, the e-government survey in 2022) each country's earliest
+    value from the window start on (the ``years`` frame shows the year used).
 
 Views
 -----
@@ -28,6 +32,25 @@ Views
 
 Indicators with denominator ``none`` are the same in both views. Denominators are population
 (``SP.POP.TOTL``) and GDP (``NY.GDP.MKTP.CD``, current US$), taken with the ``annual`` rule.
+Where WDI has no value (Taiwan; GDP of a few others) they are filled from UN WPP 2024 (population,
+median projection; 2024 is its first year, used for earlier panel years) and the IMF WEO October
+2025 (GDP, current US$); :attr:`Panel.denominator_sources` names the source and year of every
+value.
+
+Indicator metadata
+------------------
+Besides the columns above, ``kind`` (``continuous``, ``binary``, ``count``, ``ordinal``),
+``census`` (true only where the source is a complete census and a country absent from it has a
+true 0; ``missing_means_zero`` is kept equal to it for older readers), ``subpillar`` (an optional
+aggregation level between indicator and layer, read by the composite engine; empty = the
+indicator sits directly under its layer), ``theme`` (a descriptive grouping within the layer,
+e.g. mining / processing / reserves, not used for aggregation) and ``rationale`` (why the
+indicator measures its layer).
+
+Rank over time
+--------------
+:func:`build_panels` returns one panel per year with the same indicator set; raw loads are cached
+per process, so each extra year costs only the value selection.
 """
 
 from __future__ import annotations
@@ -47,7 +70,9 @@ from sovai.errors import InputFileError
 #: Views of :func:`build_panel`.
 VIEWS = ("scale", "intensity")
 #: Timing rules.
-TIMINGS = ("annual", "cumulative", "snapshot")
+TIMINGS = ("annual", "annual_or_first", "cumulative", "snapshot")
+#: Kinds of indicator (``kind`` column).
+KINDS = ("continuous", "binary", "count", "ordinal")
 #: Forms and denominators.
 FORMS = ("absolute", "rate")
 DENOMINATORS = ("population", "gdp", "none")
@@ -67,11 +92,20 @@ INDICATOR_COLUMNS = [
     "per",
     "timing",
     "window",
+    "kind",
+    "census",
     "missing_means_zero",
     "source",
     "licence",
     "notes",
 ]
+#: Optional columns (empty when absent from the file).
+OPTIONAL_INDICATOR_COLUMNS = ["subpillar", "theme", "rationale"]
+#: Fallback sources of the denominators where WDI has no value: (loader, indicator, label).
+DENOMINATOR_FALLBACKS = {
+    "population": ("sovai.sources.unpop:load", "un_population", "un_wpp2024"),
+    "gdp": ("sovai.sources.imf:load", "imf_gdp_usd", "imf_weo_oct2025"),
+}
 LAYER_COLUMNS = ["id", "name", "order", "description"]
 
 
@@ -127,10 +161,21 @@ def load_indicators(path=None, layers: pd.DataFrame | None = None) -> pd.DataFra
     check(~df["timing"].isin(TIMINGS), "timing", f"timing must be one of {TIMINGS}")
     check(~df["window"].str.fullmatch(r"\d{4}-\d{4}"), "window", "window must look like 2019-2025")
     check(~df["missing_means_zero"].str.lower().isin(["true", "false"]), "missing_means_zero", "expected true or false")
+    check(~df["census"].str.lower().isin(["true", "false"]), "census", "expected true or false")
+    check(
+        df["census"].str.lower() != df["missing_means_zero"].str.lower(),
+        "census",
+        "census and missing_means_zero disagree (a census is exactly where absent means 0)",
+    )
+    check(~df["kind"].isin(KINDS), "kind", f"kind must be one of {KINDS}")
     check(~df["loader"].str.fullmatch(r"[\w.]+:\w+"), "loader", "loader must be module:function")
     per = pd.to_numeric(df["per"], errors="coerce")
     check(per.isna() | (per <= 0), "per", "per must be a positive number")
     out = df.copy()
+    for col in OPTIONAL_INDICATOR_COLUMNS:
+        if col not in out.columns:
+            out[col] = ""
+    out["census"] = out["census"].str.lower() == "true"
     out["direction"] = out["direction"].astype(int)
     out["per"] = per.astype(float)
     out["missing_means_zero"] = out["missing_means_zero"].str.lower() == "true"
@@ -265,6 +310,11 @@ def select_values(
     end = min(hi, year)
     r = rows[["iso3", "year", "value"]].dropna()
     empty = pd.Series(dtype=float)
+    if timing == "annual_or_first":
+        if not (r["year"] <= end).any():
+            later = r[r["year"] >= lo].sort_values(["iso3", "year"]).groupby("iso3").head(1).set_index("iso3")
+            return later["value"], later["year"], empty, empty
+        timing = "annual"
     if timing == "annual":
         inw = r[(r["year"] >= lo) & (r["year"] <= end)]
         last = inw.sort_values(["iso3", "year"]).groupby("iso3").tail(1).set_index("iso3")
@@ -301,6 +351,10 @@ class Panel:
         The values before denomination (as published by the source).
     denominators
         Population and GDP per country (columns ``population``, ``gdp``).
+    denominator_sources
+        Per country, where each denominator came from: columns ``population``, ``gdp`` holding
+        ``"<source> <year>"`` (``"worldbank_wdi 2024"``, ``"un_wpp2024 2024"``,
+        ``"imf_weo_oct2025 2024"``) or ``<NA>`` when no source has it.
     meta
         The indicator table with per-panel ``coverage`` (share of countries with a value),
         ``n_countries``, ``available`` and ``note``.
@@ -324,6 +378,7 @@ class Panel:
     year: int
     window: tuple[int, int]
     log: list[str] = field(default_factory=list)
+    denominator_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def to_frame(self) -> pd.DataFrame:
         """One frame: ``<id>`` value columns each followed by ``<id>__year``."""
@@ -465,7 +520,14 @@ def build_panel(
         notes.append(note)
         available.append(True)
 
-    den = _denominators(index, year, win or (2019, 2025))
+    den, den_src = _denominators(index, year, win or (2019, 2025))
+    for name in den.columns:
+        filled = den_src[name].dropna()
+        filled = filled[~filled.str.startswith("worldbank_wdi")]
+        if len(filled):
+            log.append(
+                f"denominator {name}: {len(filled)} countries filled from other sources ({', '.join(f'{k}: {v}' for k, v in filled.items())})"
+            )
     values, fallback = raw.copy(), fb.copy()
     for rec in meta.itertuples(index=False):
         if rec.denominator == "none":
@@ -501,16 +563,88 @@ def build_panel(
         year=int(year),
         window=win or (int(meta["window_start"].min()), int(meta["window_end"].max())),
         log=log,
+        denominator_sources=den_src,
     )
 
 
-def _denominators(index: pd.Index, year: int, window: tuple[int, int]) -> pd.DataFrame:
+def _denominators(index: pd.Index, year: int, window: tuple[int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Population and GDP (WDI, then the fallbacks of :data:`DENOMINATOR_FALLBACKS`) and their sources."""
     out = pd.DataFrame(index=index)
+    src = pd.DataFrame(index=index)
     for name, code in DENOMINATOR_CODES.items():
+        values = pd.Series(np.nan, index=index)
+        label = pd.Series(pd.NA, index=index, dtype="string")
         picked, problem = _selected("sovai.sources.wdi:load", code, int(year), tuple(window), "annual")
         if picked is None:
             warnings.warn(f"denominator {name}: {problem}", PanelWarning, stacklevel=3)
-            out[name] = np.nan
-            continue
-        out[name] = picked[0].reindex(index).astype(float)
+        else:
+            v, y = picked[0].reindex(index).astype(float), picked[1].reindex(index)
+            values = v
+            label = label.mask(v.notna(), "worldbank_wdi " + y.astype("Int64").astype("string"))
+        spec, indicator, tag = DENOMINATOR_FALLBACKS[name]
+        if values.isna().any():
+            # annual_or_first: UN WPP starts in 2024, so earlier panel years use its 2024 value
+            picked, problem = _selected(spec, indicator, int(year), tuple(window), "annual_or_first")
+            if picked is None:
+                warnings.warn(f"denominator {name} fallback: {problem}", PanelWarning, stacklevel=3)
+            else:
+                v, y = picked[0].reindex(index).astype(float), picked[1].reindex(index)
+                fill = values.isna() & v.notna()
+                values = values.where(~fill, v)
+                label = label.mask(fill, f"{tag} " + y.astype("Int64").astype("string"))
+        out[name] = values
+        src[name] = label
+    return out, src
+
+
+def panel_years(
+    view: str = "scale", years: Iterable[int] = range(2019, 2025), *, lookback: int = 5, **kwargs
+) -> dict[int, Panel]:
+    """One panel per year with the same indicator set, for ranks over time.
+
+    Year ``y`` uses the window ``(y - lookback, y + 1)``: for 2024 that is the default
+    ``(2019, 2025)`` of :func:`build_panel`, and every year sums ``cumulative`` indicators over
+    the same number of years. Raw loads are cached per process (the first year pays for them;
+    each further year costs only the value selection).
+
+    Parameters
+    ----------
+    view
+        ``"scale"`` or ``"intensity"``.
+    years
+        Panel years (default 2019–2024).
+    lookback
+        Years before ``y`` searched for values.
+    **kwargs
+        Passed to :func:`build_panel` (``countries``, ``indicators``).
+
+    Returns
+    -------
+    dict
+        Year → :class:`Panel`, in year order.
+    """
+    years = sorted({int(y) for y in years})
+    if not years:
+        raise ValueError("parameter 'years': no year given")
+    if lookback < 0:
+        raise ValueError(f"parameter 'lookback': expected a non-negative number of years, got {lookback!r}")
+    return {y: build_panel(year=y, view=view, window=(y - lookback, y + 1), **kwargs) for y in years}
+
+
+def panel_long(panels: dict[int, Panel]) -> pd.DataFrame:
+    """The panels of :func:`panel_years` stacked: ``year, iso3, indicator, value, value_year``,
+    sorted by year, country and framework order."""
+    parts = []
+    for y, p in sorted(panels.items()):
+        v = p.values.stack(future_stack=True).rename("value")
+        yr = p.years.astype("Float64").stack(future_stack=True).rename("value_year")
+        df = pd.concat([v, yr], axis=1).reset_index()
+        df.columns = ["iso3", "indicator", "value", "value_year"]
+        df.insert(0, "year", y)
+        parts.append(df)
+    out = pd.concat(parts, ignore_index=True)
+    order = {i: k for k, i in enumerate(next(iter(panels.values())).values.columns)}
+    out["_o"] = out["indicator"].map(order)
+    out = out.sort_values(["year", "iso3", "_o"], kind="mergesort").drop(columns="_o").reset_index(drop=True)
+    out["value_year"] = out["value_year"].astype("Int64")
     return out

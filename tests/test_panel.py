@@ -46,9 +46,17 @@ def test_indicators_file_is_valid_and_covers_every_layer():
     ind = P.load_indicators()
     counts = ind.groupby("layer").size()
     assert set(counts.index) == set(LAYERS)
-    assert counts.min() >= 2, f"thin layers: {P.thin_layers(ind)}"
+    assert counts.min() >= 4 and len(ind) >= 45, f"thin layers: {P.thin_layers(ind, minimum=4)}"
     assert set(ind["direction"]) <= {1, -1}
     assert (ind["source"] != "").all() and (ind["licence"] != "").all()
+    assert (ind["rationale"].str.len() > 20).all(), ind.loc[ind["rationale"].str.len() <= 20, "id"].tolist()
+    assert (ind["theme"] != "").all()
+    assert set(ind["kind"]) <= set(P.KINDS) and (ind["census"] == ind["missing_means_zero"]).all()
+    # binaries are the categorical codings; censuses are the sources that list every holder
+    assert set(ind.loc[ind["kind"] == "binary", "source"]) == {"categorical"}
+    assert not ind.loc[ind["census"], "source"].isin(["worldbank_wdi", "categorical", "github_innovation_graph"]).any()
+    # no composite AI index as an input
+    assert not ind["source"].isin(["girai", "owid_ai_index_2022"]).any()
     # non-commercial sources are flagged in the licence text
     nc = ind[ind["source"].isin(["eto_chip_explorer", "telegeography_submarine_cables"])]
     assert nc["licence"].str.contains("non-commercial").all()
@@ -66,6 +74,20 @@ def test_bad_indicator_file_names_row_and_column(tmp_path):
     ind.to_csv(path, index=False)
     with pytest.raises(InputFileError, match=r"row 1, column 'direction'"):
         P.load_indicators(path)
+    ind = pd.read_csv(P.paths.STACK_DIR / "indicators.csv", dtype=str, keep_default_na=False)
+    ind.loc[4, "kind"] = "fuzzy"
+    ind.to_csv(path, index=False)
+    with pytest.raises(InputFileError, match=r"row 5, column 'kind'.*fuzzy"):
+        P.load_indicators(path)
+    ind = pd.read_csv(P.paths.STACK_DIR / "indicators.csv", dtype=str, keep_default_na=False)
+    row = int(ind.index[ind["census"] == "true"][0])
+    ind.loc[row, "missing_means_zero"] = "false"
+    ind.to_csv(path, index=False)
+    with pytest.raises(InputFileError, match=rf"row {row + 1}, column 'census'.*disagree"):
+        P.load_indicators(path)
+    ind = pd.read_csv(P.paths.STACK_DIR / "indicators.csv", dtype=str, keep_default_na=False)
+    ind.drop(columns=["subpillar", "theme", "rationale"]).to_csv(path, index=False)
+    assert (P.load_indicators(path)["subpillar"] == "").all()  # optional columns
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,6 +119,16 @@ def test_cumulative_sums_the_window_up_to_year():
     assert set(y) == {2024.0}
     v, *_ = P.select_values(ROWS, year=2025, window=(2015, 2025), timing="cumulative")
     assert v["AAA"] == 15.0
+
+
+def test_annual_or_first_uses_the_first_edition_only_before_the_series_starts():
+    rows = ROWS[ROWS["iso3"] != "AAA"]  # BBB 2017, 2020; CCC 2026
+    # the series has values at or before 2020: the plain annual rule (CCC has none yet)
+    v, y, *_ = P.select_values(rows, year=2020, window=(2019, 2025), timing="annual_or_first")
+    assert v.to_dict() == {"BBB": 6.0} and y.to_dict() == {"BBB": 2020.0}
+    # nothing at or before 2016 (window 2016-2025): each country's earliest value from 2016 on
+    v, y, *_ = P.select_values(rows, year=2016, window=(2016, 2025), timing="annual_or_first")
+    assert v.to_dict() == {"BBB": 5.0, "CCC": 7.0} and y.to_dict() == {"BBB": 2017.0, "CCC": 2026.0}
 
 
 def test_snapshot_falls_back_to_the_only_edition():
@@ -178,10 +210,51 @@ def test_group_and_cached_rebuild():
 
 
 def test_missing_loader_is_tolerated_with_a_warning():
-    ind = P.load_indicators().head(2).copy()
+    ind = P.load_indicators()
+    ind = ind[ind["id"].isin(["ai_mine_share", "electricity_generation"])].reset_index(drop=True)
     ind.loc[0, "loader"] = "sovai.sources.not_there:load"
-    with pytest.warns(P.PanelWarning, match=r"ai_minerals_share.*not available"):
+    with pytest.warns(P.PanelWarning, match=r"ai_mine_share.*not available"):
         p = P.build_panel(indicators=ind, countries=["FRA", "DEU"])
-    assert p.values["ai_minerals_share"].isna().all()
-    assert not p.meta.set_index("id").loc["ai_minerals_share", "available"]
-    assert p.values["ores_metals_exports"].notna().all()
+    assert p.values["ai_mine_share"].isna().all()
+    assert not p.meta.set_index("id").loc["ai_mine_share", "available"]
+    assert p.values["electricity_generation"].notna().all()
+
+
+def test_taiwan_denominators_come_from_un_and_imf_and_are_documented(panels):
+    scale, inten = panels
+    src = scale.denominator_sources
+    assert src.loc["TWN", "population"] == "un_wpp2024 2024"
+    assert src.loc["TWN", "gdp"] == "imf_weo_oct2025 2024"
+    assert src.loc["USA", "gdp"] == "worldbank_wdi 2024" and src.loc["FRA", "population"].startswith("worldbank_wdi")
+    assert 23.0e6 < scale.denominators.loc["TWN", "population"] < 23.5e6  # UN WPP: 23,214.0 thousand
+    assert 790e9 < scale.denominators.loc["TWN", "gdp"] < 800e9  # IMF WEO: 797.0 bn US$
+    assert any("denominator gdp" in m and "TWN" in m for m in scale.log)
+    # Taiwan now has intensity values (per person / per GDP)
+    assert inten.values.loc["TWN", "notable_models"] > 0 and inten.values.loc["TWN", "electricity_generation"] > 5_000
+
+
+def test_panels_for_every_year_have_the_same_indicator_set():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        panels = P.panel_years("scale", range(2019, 2025))
+    assert list(panels) == list(range(2019, 2025))
+    cols = {tuple(p.values.columns) for p in panels.values()}
+    assert len(cols) == 1
+    for y, p in panels.items():
+        assert p.window == (y - 5, y + 1)
+        assert p.meta["available"].all() and (p.meta["n_countries"] > 0).all(), (
+            y,
+            p.meta.loc[p.meta["n_countries"] == 0, "id"],
+        )
+        annual = p.meta.loc[p.meta["timing"] == "annual", "id"]
+        assert (p.years[annual].stack() <= y).all()
+    # 2024 equals the default panel; flows differ between years, stocks from a 2019 source do not
+    default = P.build_panel(year=2024)
+    pd.testing.assert_frame_equal(panels[2024].values, default.values)
+    assert panels[2019].values.loc["USA", "notable_models"] < panels[2024].values.loc["USA", "notable_models"]
+    assert panels[2019].years.loc["USA", "top500_rmax"] == 2020  # first TOP500 list pinned: June 2020
+    long = P.panel_long(panels)
+    assert list(long.columns) == ["year", "iso3", "indicator", "value", "value_year"]
+    assert len(long) == 6 * 195 * len(default.values.columns)
+    with pytest.raises(ValueError, match="'years'"):
+        P.panel_years("scale", [])

@@ -38,4 +38,9 @@ def names_by_source() -> dict[str, list[str]]:
         df = pd.read_csv(registry.fetch(key))
         names |= set(df.loc[pd.to_numeric(df[col], errors="coerce").notna(), "Entity"].astype(str))
     out["ai_index"] = names
+    from sovai.sources import egov, eto_cat, imf
+
+    out["imf"] = set(imf.names())
+    out["eto_cat"] = set(eto_cat.names())
+    out["egov"] = set(egov.names())
     return {k: sorted(v) for k, v in out.items()}

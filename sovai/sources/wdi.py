@@ -59,3 +59,35 @@ def load(codes: Iterable[str] | str | None = None) -> pd.DataFrame:
     if unknown:
         raise KeyError(f"WDI indicator(s) {unknown} not pinned; available: {available()}")
     return pd.concat([_load_one(c) for c in codes], ignore_index=True)
+
+
+#: Derived autonomy ratios: id → (numerator code, other code); value = 100 × a / (a + b).
+RATIOS = {
+    "ip_royalty_receipts_share": ("BX.GSR.ROYL.CD", "BM.GSR.ROYL.CD"),
+    "resident_patent_share": ("IP.PAT.RESD", "IP.PAT.NRES"),
+}
+
+
+@cache
+def load_ratios() -> pd.DataFrame:
+    """Tidy autonomy ratios from pairs of WDI series (:data:`RATIOS`), in percent:
+
+    ``ip_royalty_receipts_share``
+        IP charges received / (received + paid): 50 = balanced; low = a technology importer;
+    ``resident_patent_share``
+        resident patent applications / all applications filed in the country.
+
+    Country-years where either series is missing or negative (balance-of-payments revisions),
+    or both are 0, are left out.
+    """
+    frames = []
+    for name, (a, b) in RATIOS.items():
+        wide = load([a, b]).pivot_table(index=["iso3", "year"], columns="indicator", values="value", aggfunc="first")
+        wide = wide.dropna()
+        wide = wide[(wide[a] >= 0) & (wide[b] >= 0)]
+        total = wide[a] + wide[b]
+        share = (100.0 * wide[a] / total.where(total > 0)).dropna()
+        frames.append(share.rename("value").reset_index().assign(indicator=name))
+    out = pd.concat(frames, ignore_index=True)[["iso3", "year", "indicator", "value"]]
+    out = out.astype({"iso3": "string", "year": "Int64", "value": "Float64"})
+    return out.sort_values(["indicator", "iso3", "year"]).reset_index(drop=True)
