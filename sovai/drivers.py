@@ -208,16 +208,13 @@ def _alignment_rows(measure: str, year: int, window: int) -> pd.DataFrame:
 
 
 def _cloud_foreign_share() -> pd.DataFrame:
-    """Foreign-provider share of the cloud regions a country hosts (14-provider list of Jan 2026
-    plus the TeleGeography feed's Chinese providers, which the 14-provider list lacks)."""
-    from sovai.sources import cloud, cloud2026
+    """Foreign-provider share of the cloud regions a country hosts (18 providers:
+    :func:`sovai.sources.cloud_all.regions`, each region counted once)."""
+    from sovai.sources import cloud_all
 
-    new = cloud2026.load_regions()[["iso3", "provider_home_iso3"]]
-    tg = cloud.load_regions()
-    chinese = tg[tg["provider_home_iso3"] == "CHN"][["iso3", "provider_home_iso3"]]
-    regions = pd.concat([new, chinese], ignore_index=True).dropna()
-    share = regions.assign(foreign=regions["iso3"] != regions["provider_home_iso3"]).groupby("iso3")["foreign"].mean()
-    return pd.DataFrame({"value": 100.0 * share.astype(float), "year": 2026.0})
+    regions = cloud_all.regions()
+    share = (~regions["domestic"]).groupby(regions["iso3"]).mean()
+    return pd.DataFrame({"value": 100.0 * share.astype(float), "year": float(cloud_all.YEAR)})
 
 
 @cache
