@@ -1,44 +1,40 @@
 """The AI stack (Appendix B reconstruction) and the concentration of its chokepoints.
 
-Taxonomy
-    Ten layers (:data:`LAYERS`); their components and known chokepoints are curated in
-    ``data/stack/components.csv`` (:func:`load_components`); chokepoint facts that the mirrored
-    data cannot compute (HBM memory, leading-edge foundry, cloud market shares…) are **cited
-    facts**, not computed values, in ``data/stack/chokepoint_facts.csv`` (:func:`load_chokepoint_facts`).
+Framework as data
+    The ten layers are ``data/stack/layers.csv`` (:func:`layers`; :data:`LAYERS` reads it lazily).
+    Every stack input is **declared** in ``data/stack/inputs.csv`` (:func:`load_inputs`): its id,
+    layer, the builder that computes its country shares (:data:`BUILDERS`), the builder's parameter,
+    the basis of the share, and its world market size with year and source where one was read. Two
+    rows declare families: ``eto:*`` (one input per ETO input/stage with country shares; market size
+    from ETO) and ``cited:*`` (one input per row of ``data/stack/chokepoint_facts.csv`` with
+    ``as_input = yes``: country shares stated by a cited source, labelled ``evidence = "cited"``).
+    :func:`input_shares` fails, naming the file and row, when a builder yields an undeclared id or a
+    declared id yields nothing. ``components.csv`` (:func:`load_components`) maps each layer's
+    components to the inputs or facts that measure them; :func:`unknown_component_ids` checks it.
 
 Country shares of each stack input (:func:`input_shares`)
-    One long table ``input_id, layer, input, source, year, period, basis, iso3, share`` where
-    ``share`` is the country's percentage of world supply and ``iso3`` is NA for the part the source
-    does not attribute to a country (ETO's "Various countries" and "Europe", USGS's "Other
-    countries", Epoch's "Multinational"). Inputs and their sources:
-
-    * every ETO semiconductor input and stage with country shares (**CC BY-NC 4.0, non-commercial**);
-    * AI accelerator designs by designer HQ (Epoch ML hardware, chips released since ``since``);
-    * AI compute in existing GPU clusters, H100-equivalents (Epoch);
-    * hyperscale cloud regions in service, by the provider's **home** country (TeleGeography, licence
-      flagged);
-    * notable, large-scale and frontier models published since ``since`` (Epoch; *fractional*
-      attribution so shares add to 100 — a model of k countries gives each 1/k);
-    * electricity generation (OWID/Ember; latest year with ≥ 90 % of the best year's coverage);
-    * AI publications (CSET via OWID; same year rule);
-    * world production of each AI-mineral series (USGS MCS 2025, 2024 estimates; share of the USGS
-      world total, the remainder is "other countries").
+    One long table :data:`SHARE_COLUMNS`: ``share`` is the country's percentage of world supply,
+    ``iso3`` NA for the part the source does not attribute to a country (ETO "Various countries" and
+    "Europe", USGS "other countries", Epoch "Multinational", the rest of a cited total). A country the
+    source lists but whose value it **withholds** (USGS "W": US gallium, lithium, graphite…) has
+    ``share`` NA and ``withheld`` true — it is never read as zero. ``evidence`` is ``computed`` (from a
+    mirrored dataset) or ``cited`` (copied from the cited source).
 
 Concentration (:func:`concentration`, :func:`chokepoints`)
-    ``hhi`` is the Herfindahl–Hirschman index on shares **in percent**, Σ sᵢ², from 0 to 10,000
-    (divide by 10,000 for the 0–1 form). The unattributed remainder is treated as spread over many
-    small suppliers and adds nothing (``hhi`` is a lower bound); ``hhi_upper`` counts it as one
-    supplier (upper bound). ``top1_share``/``top3_share`` are the largest one/three country shares,
-    ``n_countries`` the countries with a positive share, ``n_above_5pct`` those above 5 %. Shares
-    that do not add to ~100 are *reported* (``total_share``, ``share_status``), never rescaled.
-    A chokepoint is an input with ``hhi`` ≥ ``hhi_threshold`` (default 2,500, the "highly
-    concentrated" bound of the 2010 US Horizontal Merger Guidelines; 1,800 in the 1992/2023 ones).
+    ``hhi`` is the Herfindahl–Hirschman index on shares **in percent**, Σ sᵢ², 0–10,000. The
+    unattributed remainder adds nothing (``hhi`` is a lower bound); ``hhi_upper`` counts it as one
+    supplier. Shares that do not add to ~100 are *reported* (``total_share``, ``share_status``), never
+    rescaled. An input is ``highly_concentrated`` when ``hhi`` ≥ ``hhi_threshold`` (default 2,500, the
+    2010 US Horizontal Merger Guidelines bound). It is a **chokepoint** when it is also not a small
+    market: its world market is at least ``min_market_usd`` (default US$1 bn), or its market size is
+    unknown (kept, ``market_status = "unknown"``, unless ``unknown_market="drop"``). Every row
+    carries its market size, market year and market source.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 
 import numpy as np
@@ -46,28 +42,33 @@ import pandas as pd
 
 from sovai import paths, registry
 from sovai.errors import InputFileError
-
-
-def _layer_ids() -> tuple[str, ...]:
-    layers = pd.read_csv(paths.STACK_DIR / "layers.csv", usecols=["id", "order"])
-    return tuple(layers.sort_values("order")["id"])
-
-
-#: Layer ids, bottom of the stack first (Appendix B), read from ``data/stack/layers.csv``.
-LAYERS = _layer_ids()
+from sovai.sources.eto import ROUNDING_TOLERANCE, classify_total
 
 #: Default HHI bound for "highly concentrated" (2010 US Horizontal Merger Guidelines).
 HHI_HIGH = 2500.0
 #: Share (percent) above which a country counts as a significant supplier.
 SIGNIFICANT_SHARE = 5.0
-#: Shares within this many points of 100 count as complete (rounding).
-ROUNDING_TOLERANCE = 2.0
+#: Default market-size floor (US$) below which a concentrated input is a niche, not a chokepoint.
+MARKET_FLOOR_USD = 1e9
 
-SHARE_COLUMNS = ["input_id", "layer", "input", "source", "year", "period", "basis", "iso3", "share"]
+SHARE_COLUMNS = [
+    "input_id",
+    "layer",
+    "input",
+    "source",
+    "evidence",
+    "year",
+    "period",
+    "basis",
+    "iso3",
+    "share",
+    "withheld",
+]
 CHOKEPOINT_COLUMNS = [
     "layer",
     "input_id",
     "input",
+    "evidence",
     "hhi",
     "hhi_upper",
     "top1_iso3",
@@ -76,11 +77,16 @@ CHOKEPOINT_COLUMNS = [
     "top3_share",
     "n_countries",
     "n_above_5pct",
+    "n_withheld",
     "unattributed_share",
     "total_share",
     "share_status",
     "highly_concentrated",
     "market_size_usd",
+    "market_year",
+    "market_status",
+    "chokepoint",
+    "market_source",
     "source",
     "licence",
     "non_commercial",
@@ -88,7 +94,20 @@ CHOKEPOINT_COLUMNS = [
     "period",
     "basis",
 ]
-
+INPUT_COLUMNS = [
+    "input_id",
+    "layer",
+    "input",
+    "builder",
+    "param",
+    "source",
+    "basis",
+    "market_size_usd",
+    "market_year",
+    "market_source_url",
+    "market_source_title",
+    "note",
+]
 COMPONENT_COLUMNS = ["layer", "component", "description", "chokepoint", "measured_by", "source_url", "source_title"]
 FACT_COLUMNS = [
     "fact_id",
@@ -99,11 +118,34 @@ FACT_COLUMNS = [
     "unit",
     "top1_iso3",
     "year",
+    "country_shares",
+    "as_input",
+    "market_size_usd",
+    "market_year",
+    "market_source_url",
+    "market_source_title",
     "source_url",
     "source_title",
     "accessed",
     "kind",
+    "note",
 ]
+
+
+@cache
+def layers() -> tuple[str, ...]:
+    """Layer ids, bottom of the stack first (Appendix B), from ``data/stack/layers.csv``."""
+    path = paths.STACK_DIR / "layers.csv"
+    if not path.exists():
+        raise InputFileError(path, "file not found (stack layers)")
+    frame = pd.read_csv(path, usecols=["id", "order"])
+    return tuple(frame.sort_values("order")["id"])
+
+
+def __getattr__(name: str):  # lazy module attribute: no file read at import time
+    if name == "LAYERS":
+        return layers()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --- concentration arithmetic -------------------------------------------------------------------
@@ -143,44 +185,49 @@ def top_k_share(shares: Iterable[float] | pd.Series, k: int) -> float:
 
 
 def share_status(total: float | None, *, tolerance: float = ROUNDING_TOLERANCE) -> str:
-    """``ok`` (within ±0.5 of 100), ``rounding`` (within ``tolerance``), ``over``, ``under`` or ``no_shares``."""
-    if total is None or pd.isna(total):
-        return "no_shares"
-    dev = float(total) - 100.0
-    if abs(dev) <= 0.5:
-        return "ok"
-    if abs(dev) <= tolerance:
-        return "rounding"
-    return "over" if dev > 0 else "under"
+    """``ok`` (within ±0.5 of 100), ``rounding`` (within ``tolerance``), ``over``, ``under`` or ``no_shares``.
+
+    The one share-total classifier of the package (:func:`sovai.sources.eto.classify_total`).
+    """
+    missing = total is None or pd.isna(total)
+    return classify_total(None if missing else float(total), 0 if missing else 1, rounding_tolerance=tolerance)
+
+
+def _isna(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def concentration(frame: pd.DataFrame, *, significant: float = SIGNIFICANT_SHARE) -> dict[str, object]:
     """Concentration statistics of one input from its rows ``iso3, share`` (percent).
 
-    Rows with ``iso3`` NA are the unattributed remainder. Several rows for one country are summed.
-    Ties in the ranking are broken alphabetically by ISO3 (deterministic).
+    Rows with ``iso3`` NA are the unattributed remainder; rows with ``share`` NA are countries whose
+    value the source withholds (counted in ``n_withheld``, not as 0). Several rows for one country are
+    summed. Ties in the ranking are broken alphabetically by ISO3 (deterministic).
     """
     for col in ("iso3", "share"):
         if col not in frame.columns:
             raise ValueError(f"concentration(): missing column {col!r}; found {list(frame.columns)}")
     sums: dict[str, float] = {}
+    withheld: set[str] = set()
     unattributed = 0.0
     n_rows = 0
     for code, value in zip(frame["iso3"].tolist(), frame["share"].tolist(), strict=True):
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        if _isna(value):
+            if not _isna(code):
+                withheld.add(str(code))
             continue
         value = float(value)
         if value < 0:
             raise ValueError(f"concentration(): negative share {value} for {code!r}")
         n_rows += 1
-        if code is None or code is pd.NA or (isinstance(code, float) and math.isnan(code)):
+        if _isna(code):
             unattributed += value
         else:
             sums[str(code)] = sums.get(str(code), 0.0) + value
-    attributed = pd.Series({k: v for k, v in sums.items() if v > 0}, dtype=float)
+    attributed = {k: v for k, v in sums.items() if v > 0}
     ranked = sorted(attributed.items(), key=lambda kv: (-float(kv[1]), str(kv[0])))
-    total = float(attributed.sum()) + unattributed if n_rows else None
-    h = hhi(attributed.to_numpy(dtype=float))
+    total = math.fsum(attributed.values()) + unattributed if n_rows else None
+    h = hhi(list(attributed.values()))
     return {
         "hhi": round(h, 6),
         "hhi_upper": round(h + unattributed**2, 6),
@@ -190,6 +237,7 @@ def concentration(frame: pd.DataFrame, *, significant: float = SIGNIFICANT_SHARE
         "top3_share": float(sum(v for _, v in ranked[:3])) if ranked else pd.NA,
         "n_countries": len(ranked),
         "n_above_5pct": int(sum(float(v) > significant for _, v in ranked)),
+        "n_withheld": len(withheld - set(attributed)),
         "unattributed_share": round(unattributed, 6),
         "total_share": round(total, 6) if total is not None else pd.NA,
         "share_status": share_status(total),
@@ -199,34 +247,40 @@ def concentration(frame: pd.DataFrame, *, significant: float = SIGNIFICANT_SHARE
 # --- curated tables -----------------------------------------------------------------------------
 
 
-def _read_curated(path, columns: list[str]) -> pd.DataFrame:
+def _read_curated(path, columns: list[str], *, source_column: str | None = "source_url") -> pd.DataFrame:
     if not path.exists():
         raise InputFileError(path, "file not found (curated stack table)")
     df = pd.read_csv(path, dtype=str, keep_default_na=False)
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise InputFileError(path, f"missing column(s) {missing}; found {list(df.columns)}", column=missing[0])
-    bad = df.index[~df["layer"].isin(LAYERS)]
+    bad = df.index[~df["layer"].isin(layers())]
     if len(bad):
         i = int(bad[0])
         raise InputFileError(
-            path, f"unknown layer {df.loc[i, 'layer']!r}; expected one of {LAYERS}", row=i + 1, column="layer"
+            path, f"unknown layer {df.loc[i, 'layer']!r}; expected one of {layers()}", row=i + 1, column="layer"
         )
-    no_src = df.index[df["source_url"].str.strip() == ""]
-    if len(no_src):
-        raise InputFileError(path, "row without a source", row=int(no_src[0]) + 1, column="source_url")
+    if source_column is not None:
+        no_src = df.index[df[source_column].str.strip() == ""]
+        if len(no_src):
+            raise InputFileError(path, "row without a source", row=int(no_src[0]) + 1, column=source_column)
     return df
+
+
+def _numeric(df: pd.DataFrame, col: str, path, kind: str = "Float64") -> pd.Series:
+    out = pd.to_numeric(df[col].replace("", None), errors="coerce")
+    bad = df.index[(df[col].str.strip() != "") & out.isna()]
+    if len(bad):
+        raise InputFileError(path, f"not a number: {df.loc[bad[0], col]!r}", row=int(bad[0]) + 1, column=col)
+    return out.astype(kind)
 
 
 @cache
 def load_components() -> pd.DataFrame:
     """Appendix B reconstruction: each layer's components and known chokepoints, with sources.
 
-    ``chokepoint`` is ``"yes"`` where a measured input of the component has an HHI of at least 2,500
-    (:data:`HHI_HIGH`) or a cited fact gives one country or firm at least half the supply;
-    ``measured_by`` (``;``-separated) names the
-    computed input(s) (``input_id`` of :func:`chokepoints`) or cited fact(s) (``fact_id``) that
-    quantify it, or is empty where nothing open measures it.
+    ``measured_by`` (``;``-separated) names the input ids (:func:`chokepoints`) or cited fact ids that
+    quantify the component, or is empty where nothing open measures it.
     """
     df = _read_curated(paths.STACK_DIR / "components.csv", COMPONENT_COLUMNS)
     df["chokepoint"] = df["chokepoint"].str.lower().map({"yes": True, "no": False})
@@ -237,30 +291,115 @@ def load_components() -> pd.DataFrame:
 def load_chokepoint_facts() -> pd.DataFrame:
     """Cited chokepoint facts (``kind == "cited"``): *not computed*, copied from the cited source.
 
-    ``value`` is numeric (percent unless ``unit`` says otherwise); ``top1_iso3`` the country of the
-    leading supplier (firm HQ for firm shares).
+    ``value`` is the leading country's figure (percent unless ``unit`` says otherwise);
+    ``country_shares`` (``ISO3=value;…``) the country split the source states; ``as_input`` whether
+    the fact enters :func:`input_shares` as a ``cited:<fact_id>`` input.
     """
     path = paths.STACK_DIR / "chokepoint_facts.csv"
     df = _read_curated(path, FACT_COLUMNS)
-    df["value"] = pd.to_numeric(df["value"], errors="raise")
-    df["year"] = pd.to_numeric(df["year"].replace("", None), errors="raise").astype("Int64")  # empty: undated
+    df["value"] = _numeric(df, "value", path)
+    df["year"] = _numeric(df, "year", path, "Int64")
+    df["market_size_usd"] = _numeric(df, "market_size_usd", path)
+    df["market_year"] = _numeric(df, "market_year", path, "Int64")
     if set(df["kind"]) != {"cited"}:
         raise InputFileError(path, "column 'kind' must be 'cited' on every row (these are cited facts, not computed)")
+    bad = df.index[~df["as_input"].isin(["yes", "no"])]
+    if len(bad):
+        raise InputFileError(path, "as_input must be 'yes' or 'no'", row=int(bad[0]) + 1, column="as_input")
+    for i, text in df["country_shares"].items():
+        try:
+            parsed = parse_country_shares(text)
+        except ValueError as exc:
+            raise InputFileError(path, str(exc), row=int(i) + 1, column="country_shares") from exc
+        if df.loc[i, "as_input"] == "yes" and not parsed:
+            raise InputFileError(path, "as_input = yes needs country_shares", row=int(i) + 1, column="country_shares")
+        if sum(parsed.values()) > 100.0 + ROUNDING_TOLERANCE:
+            raise InputFileError(path, "country shares add to more than 100", row=int(i) + 1, column="country_shares")
     return df
 
 
-# --- country shares of each input ---------------------------------------------------------------
+def parse_country_shares(text: str) -> dict[str, float]:
+    """``"TWN=69;KOR=31"`` → ``{"TWN": 69.0, "KOR": 31.0}`` (empty text → ``{}``).
+
+    >>> parse_country_shares("TWN=69;KOR=31")
+    {'TWN': 69.0, 'KOR': 31.0}
+    """
+    out: dict[str, float] = {}
+    for part in str(text).split(";"):
+        if not part.strip():
+            continue
+        code, _, value = part.partition("=")
+        code = code.strip().upper()
+        if len(code) != 3 or not code.isalpha():
+            raise ValueError(f"country_shares: {part!r} is not ISO3=value")
+        try:
+            out[code] = float(value)
+        except ValueError as exc:
+            raise ValueError(f"country_shares: {part!r} has no numeric value") from exc
+    return out
 
 
-def _frame(input_id, layer, input_name, source, year, period, basis, shares: pd.DataFrame) -> pd.DataFrame:
-    out = shares[["iso3", "share"]].copy()
-    out.insert(0, "basis", basis)
-    out.insert(0, "period", period)
-    out.insert(0, "year", year)
-    out.insert(0, "source", source)
-    out.insert(0, "input", input_name)
-    out.insert(0, "layer", layer)
-    out.insert(0, "input_id", input_id)
+@cache
+def load_inputs() -> pd.DataFrame:
+    """The declared stack inputs (``data/stack/inputs.csv``), checked against :data:`BUILDERS`.
+
+    Returns
+    -------
+    DataFrame
+        :data:`INPUT_COLUMNS`; ``market_size_usd`` (US$, nominal) and ``market_year`` numeric, NA
+        where no market size was read. Rows whose id ends in ``:*`` declare a family.
+    """
+    path = paths.STACK_DIR / "inputs.csv"
+    df = _read_curated(path, INPUT_COLUMNS, source_column="source")
+    dup = df.index[df["input_id"].duplicated()]
+    if len(dup):
+        raise InputFileError(path, f"duplicate input_id {df.loc[dup[0], 'input_id']!r}", row=int(dup[0]) + 1)
+    unknown = df.index[~df["builder"].isin(BUILDERS)]
+    if len(unknown):
+        i = int(unknown[0])
+        raise InputFileError(
+            path,
+            f"unknown builder {df.loc[i, 'builder']!r}; expected one of {sorted(BUILDERS)}",
+            row=i + 1,
+            column="builder",
+        )
+    df["market_size_usd"] = _numeric(df, "market_size_usd", path)
+    df["market_year"] = _numeric(df, "market_year", path, "Int64")
+    no_src = df.index[df["market_size_usd"].notna() & (df["market_source_url"].str.strip() == "")]
+    if len(no_src):
+        raise InputFileError(path, "market size without a source", row=int(no_src[0]) + 1, column="market_source_url")
+    return df
+
+
+# --- builders: country shares of each declared input --------------------------------------------
+
+
+def _frame(
+    spec: dict,
+    year: int,
+    period: str,
+    shares: pd.DataFrame,
+    *,
+    input_id: str | None = None,
+    input_name: str | None = None,
+    layer: str | None = None,
+    evidence: str = "computed",
+) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {
+            "input_id": input_id or spec["input_id"],
+            "layer": layer or spec["layer"],
+            "input": input_name or spec["input"],
+            "source": spec["source"],
+            "evidence": evidence,
+            "year": int(year),
+            "period": period,
+            "basis": spec["basis"],
+            "iso3": shares["iso3"].to_numpy(),
+            "share": shares["share"].to_numpy(),
+            "withheld": shares["withheld"].to_numpy() if "withheld" in shares else False,
+        }
+    )
     return out
 
 
@@ -271,7 +410,7 @@ def _pct_of_total(values: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     )
 
 
-def _eto_shares() -> list[pd.DataFrame]:
+def _build_eto(spec: dict, ctx: dict) -> list[pd.DataFrame]:
     from sovai.sources import eto
 
     shares = eto.country_shares()
@@ -281,110 +420,123 @@ def _eto_shares() -> list[pd.DataFrame]:
         meta = inputs.loc[input_id]
         label = f"{meta['input_name']} (stage)" if meta["kind"] == "stage" else str(meta["input_name"])
         year = int(grp["year"].max())
+        frames.append(_frame(spec, year, str(year), grp, input_id=f"eto:{input_id}", input_name=label))
+    return frames
+
+
+def _build_cited(spec: dict, ctx: dict) -> list[pd.DataFrame]:
+    facts = load_chokepoint_facts()
+    frames = []
+    for fact in facts[facts["as_input"] == "yes"].to_dict("records"):
+        split = parse_country_shares(fact["country_shares"])
+        rows = pd.DataFrame({"iso3": list(split), "share": list(split.values())})
+        rest = 100.0 - float(rows["share"].sum())
+        if rest > ROUNDING_TOLERANCE / 4:
+            rows = pd.concat([rows, pd.DataFrame({"iso3": [pd.NA], "share": [rest]})], ignore_index=True)
+        year = int(fact["year"]) if pd.notna(fact["year"]) else 0
         frames.append(
             _frame(
-                f"eto:{input_id}",
-                "compute_hardware",
-                label,
-                "eto_chip_explorer",
+                {**spec, "basis": fact["unit"], "source": "chokepoint_facts"},
                 year,
                 str(year),
-                "% of global market (ETO; fabrication and ATP stages: site capacity)",
-                grp,
+                rows,
+                input_id=f"cited:{fact['fact_id']}",
+                input_name=f"{fact['input']} [cited]",
+                layer=fact["layer"],
+                evidence="cited",
             )
         )
     return frames
 
 
-def _hardware_shares(since: int) -> list[pd.DataFrame]:
+@cache
+def _usgs_table(year: int) -> pd.DataFrame:
+    from sovai.sources import usgs
+
+    return usgs.production_shares(year=year, stack_series=True)
+
+
+def _build_usgs(spec: dict, ctx: dict) -> list[pd.DataFrame]:
+    year = ctx["mineral_year"]
+    table = _usgs_table(year)
+    grp = table[table["series"] == spec["param"]]
+    if grp.empty:
+        raise InputFileError(paths.STACK_DIR / "inputs.csv", f"USGS series {spec['param']!r} not found", column="param")
+    withheld = grp[grp["share"].isna()]
+    rows = pd.DataFrame({"iso3": withheld["iso3"], "share": np.nan, "withheld": True})
+    if grp["world_total"].notna().any():
+        listed = grp[grp["share"].notna()]
+        rest = max(0.0, 100.0 - float(listed["share"].sum()))
+        rows = pd.concat(
+            [
+                pd.DataFrame({"iso3": listed["iso3"], "share": listed["share"].astype(float), "withheld": False}),
+                rows,
+                pd.DataFrame({"iso3": [pd.NA], "share": [rest], "withheld": [False]}),
+            ],
+            ignore_index=True,
+        )
+    return [_frame(spec, year, str(year), rows)]
+
+
+def _build_epoch_hardware(spec: dict, ctx: dict) -> list[pd.DataFrame]:
     from sovai.sources import epoch
 
+    since = ctx["since"]
     hw = epoch.load_ml_hardware()
-    hw = hw[hw["release_date"].dt.year >= since]
-    hw = hw[hw["manufacturer_iso3"].notna()]
-    counts = hw.groupby("manufacturer_iso3").size()
+    hw = hw[(hw["release_date"].dt.year >= since) & hw["manufacturer_iso3"].notna()]
+    counts = hw.groupby("manufacturer_iso3").size().astype(float)
     last = int(hw["release_date"].dt.year.max())
-    shares = _pct_of_total(counts.astype(float), pd.Series(counts.index))
-    return [
-        _frame(
-            "epoch:ai_accelerator_designs",
-            "compute_hardware",
-            "AI accelerator designs (by designer HQ)",
-            "epoch_ml_hardware",
-            last,
-            f"{since}-{last}",
-            "% of accelerator models released (count, not sales)",
-            shares,
-        )
-    ]
+    return [_frame(spec, last, f"{since}-{last}", _pct_of_total(counts, pd.Series(counts.index)))]
 
 
-def _cluster_shares() -> list[pd.DataFrame]:
+def _build_epoch_clusters(spec: dict, ctx: dict) -> list[pd.DataFrame]:
     from sovai.sources import epoch
 
     cap = epoch.load_gpu_capacity()
-    return [
-        _frame(
-            "epoch:gpu_cluster_h100e",
-            "digital_infrastructure",
-            "AI compute in existing GPU clusters",
-            "epoch_gpu_clusters",
-            int(cap["year"].max()),
-            "snapshot 2025",
-            "% of H100-equivalents in existing clusters",
-            _pct_of_total(cap["value"].astype(float), cap["iso3"]),
-        )
-    ]
+    year = int(cap["year"].max())
+    return [_frame(spec, year, f"snapshot {year}", _pct_of_total(cap["value"].astype(float), cap["iso3"]))]
 
 
-def _cloud_shares() -> list[pd.DataFrame]:
-    from sovai.sources import cloud
+def _build_top500(spec: dict, ctx: dict) -> list[pd.DataFrame]:
+    from sovai.sources import top500
 
-    regions = cloud.load_regions()
-    regions = regions[regions["in_service"]]
-    counts = regions.groupby("provider_home_iso3").size().astype(float)
-    return [
-        _frame(
-            "cloud:regions_by_provider_home",
-            "digital_infrastructure",
-            "Hyperscale cloud regions (by provider home country)",
-            "cloud_regions",
-            2025,
-            "snapshot 2025",
-            "% of hyperscale cloud regions in service, by provider HQ",
-            _pct_of_total(counts, pd.Series(counts.index)),
-        )
-    ]
+    totals = top500.country_totals()
+    list_date = str(totals["list"].iloc[0])
+    rows = pd.DataFrame({"iso3": totals["iso3"], "share": totals["share_rmax_pct"].astype(float)})
+    return [_frame(spec, int(list_date[:4]), f"list {list_date}", rows)]
 
 
-def _model_shares(since: int) -> list[pd.DataFrame]:
+def cloud_regions() -> pd.DataFrame:
+    """Cloud regions of every provider in the mirror (17), one row per region.
+
+    Delegates to :func:`sovai.sources.cloud_all.regions` (the one join of the two cloud feeds used
+    by the rankings too): TeleGeography (Jan 2025, in service) for AWS, Azure, Google, Oracle, IBM,
+    Alibaba, Huawei and Tencent; the January 2026 list for the ten providers TeleGeography lacks.
+    """
+    from sovai.sources import cloud_all
+
+    return cloud_all.regions()
+
+
+def _build_cloud(column: str) -> Callable[[dict, dict], list[pd.DataFrame]]:
+    def build(spec: dict, ctx: dict) -> list[pd.DataFrame]:
+        counts = cloud_regions().groupby(column).size().astype(float)
+        period = "snapshot 2025 (TeleGeography, Jan 2025) + 2026 list (Jan 2026)"
+        return [_frame(spec, 2025, period, _pct_of_total(counts, pd.Series(counts.index)))]
+
+    return build
+
+
+def _build_epoch_models(spec: dict, ctx: dict) -> list[pd.DataFrame]:
     from sovai.sources import epoch
 
-    frames = []
-    labels = {
-        "notable": "Notable AI models",
-        "large_scale": "Large-scale AI models (>=1e23 FLOP)",
-        "frontier": "Frontier AI models",
-    }
-    for kind, label in labels.items():
-        long = epoch.load_models(kind)
-        long = long[long["year"] >= since]
-        last = int(long["year"].max())
-        by = long.assign(key=long["iso3"].fillna("__unattributed__")).groupby("key")["weight"].sum().astype(float)
-        iso = pd.Series([pd.NA if k == "__unattributed__" else k for k in by.index], dtype="string")
-        frames.append(
-            _frame(
-                f"epoch:{kind}_models",
-                "models",
-                label,
-                "epoch_ai_models",
-                last,
-                f"{since}-{last}",
-                "% of models published (fractional attribution)",
-                _pct_of_total(by, iso),
-            )
-        )
-    return frames
+    since = ctx["since"]
+    long = epoch.load_models(spec["param"])
+    long = long[long["year"] >= since]
+    last = int(long["year"].max())
+    by = long.assign(key=long["iso3"].fillna("__unattributed__")).groupby("key")["weight"].sum().astype(float)
+    iso = pd.Series([pd.NA if k == "__unattributed__" else k for k in by.index], dtype="string")
+    return [_frame(spec, last, f"{since}-{last}", _pct_of_total(by, iso))]
 
 
 def _latest_good_year(df: pd.DataFrame, coverage: float = 0.9) -> int:
@@ -393,94 +545,84 @@ def _latest_good_year(df: pd.DataFrame, coverage: float = 0.9) -> int:
     return int(good.index.max())
 
 
-def _owid_shares() -> list[pd.DataFrame]:
-    from sovai.sources import owid
+def _build_owid(kind: str) -> Callable[[dict, dict], list[pd.DataFrame]]:
+    def build(spec: dict, ctx: dict) -> list[pd.DataFrame]:
+        from sovai.sources import owid
 
-    frames = []
-    elec = owid.load_electricity()
-    elec = elec[elec["indicator"] == "electricity_generation_twh"]  # loaders already drop aggregates
-    y = _latest_good_year(elec)
-    e = elec[elec["year"] == y]
-    frames.append(
-        _frame(
-            "owid:electricity_generation",
-            "energy",
-            "Electricity generation",
-            "owid_electricity",
-            y,
-            str(y),
-            "% of world electricity generation (sum of countries)",
-            _pct_of_total(e["value"].astype(float), e["iso3"]),
+        if kind == "electricity":
+            data = owid.load_electricity()
+            data = data[data["indicator"] == "electricity_generation_twh"]
+        else:
+            data = owid.load_ai_publications()
+        y = _latest_good_year(data)
+        d = data[data["year"] == y]
+        return [_frame(spec, y, str(y), _pct_of_total(d["value"].astype(float), d["iso3"]))]
+
+    return build
+
+
+#: Builder name (``inputs.csv`` column ``builder``) → function(spec row, context) → share frames.
+BUILDERS: dict[str, Callable[[dict, dict], list[pd.DataFrame]]] = {
+    "eto": _build_eto,
+    "cited": _build_cited,
+    "usgs": _build_usgs,
+    "epoch_hardware": _build_epoch_hardware,
+    "epoch_clusters": _build_epoch_clusters,
+    "top500_rmax": _build_top500,
+    "cloud_provider_home": _build_cloud("provider_home_iso3"),
+    "cloud_host": _build_cloud("iso3"),
+    "epoch_models": _build_epoch_models,
+    "owid_electricity": _build_owid("electricity"),
+    "owid_ai_publications": _build_owid("publications"),
+}
+
+#: Source groups of :func:`input_shares` (``include=`` selects some) → builders they run.
+SOURCE_GROUPS: dict[str, tuple[str, ...]] = {
+    "eto": ("eto",),
+    "hardware": ("epoch_hardware",),
+    "clusters": ("epoch_clusters",),
+    "top500": ("top500_rmax",),
+    "cloud": ("cloud_provider_home", "cloud_host"),
+    "models": ("epoch_models",),
+    "owid": ("owid_electricity", "owid_ai_publications"),
+    "minerals": ("usgs",),
+    "cited": ("cited",),
+}
+
+
+def _check_declared(frames: list[pd.DataFrame], specs: pd.DataFrame) -> None:
+    path = paths.STACK_DIR / "inputs.csv"
+    produced = {str(f["input_id"].iloc[0]) for f in frames}
+    explicit = {r["input_id"]: i for i, r in specs.iterrows() if not r["input_id"].endswith(":*")}
+    families = [r["input_id"][:-1] for _, r in specs.iterrows() if r["input_id"].endswith(":*")]
+    undeclared = sorted(p for p in produced if p not in explicit and not any(p.startswith(f) for f in families))
+    if undeclared:
+        raise InputFileError(path, f"builders produced undeclared input id(s) {undeclared}")
+    missing = sorted(set(explicit) - produced)
+    if missing:
+        raise InputFileError(
+            path, f"declared input {missing[0]!r} produced no shares", row=int(explicit[missing[0]]) + 1
         )
-    )
-    pubs = owid.load_ai_publications()
-    y = _latest_good_year(pubs)
-    p = pubs[pubs["year"] == y]
-    frames.append(
-        _frame(
-            "owid:ai_publications",
-            "talent",
-            "AI publications",
-            "cset_owid_ai_publications",
-            y,
-            str(y),
-            "% of AI publications (sum of countries)",
-            _pct_of_total(p["value"].astype(float), p["iso3"]),
-        )
-    )
-    return frames
-
-
-def _mineral_shares(year: int) -> list[pd.DataFrame]:
-    from sovai.sources import usgs
-
-    shares = usgs.production_shares(year=year)
-    shares = shares[shares["world_total"].notna()]
-    frames = []
-    for series, grp in shares.groupby("series", sort=True):
-        listed = grp[grp["share"].notna()][["iso3", "share"]]
-        rest = max(0.0, 100.0 - float(listed["share"].sum()))
-        rows = pd.concat([listed, pd.DataFrame({"iso3": [pd.NA], "share": [rest]})], ignore_index=True)
-        frames.append(
-            _frame(
-                f"usgs:{grp['mineral'].iloc[0]}:{series.split('(')[-1].rstrip(')').replace(' ', '_').replace(',', '')}",
-                "minerals",
-                series[0].upper() + series[1:],
-                "usgs_mcs2025_world",
-                year,
-                str(year),
-                "% of USGS world production (remainder: other countries / withheld)",
-                rows,
-            )
-        )
-    return frames
-
-
-#: Source groups of :func:`input_shares` (``include=`` selects some).
-SOURCE_GROUPS = ("eto", "hardware", "clusters", "cloud", "models", "owid", "minerals")
 
 
 @cache
 def _input_shares(since: int, mineral_year: int, include: tuple[str, ...]) -> pd.DataFrame:
-    builders = {
-        "eto": _eto_shares,
-        "hardware": lambda: _hardware_shares(since),
-        "clusters": _cluster_shares,
-        "cloud": _cloud_shares,
-        "models": lambda: _model_shares(since),
-        "owid": _owid_shares,
-        "minerals": lambda: _mineral_shares(mineral_year),
-    }
-    frames = [f for group in include for f in builders[group]()]
+    specs = load_inputs()
+    builders = {b for group in include for b in SOURCE_GROUPS[group]}
+    chosen = specs[specs["builder"].isin(builders)]
+    ctx = {"since": since, "mineral_year": mineral_year}
+    frames = [f for spec in chosen.to_dict("records") for f in BUILDERS[spec["builder"]](spec, ctx)]
+    _check_declared(frames, chosen)
     out = pd.concat(frames, ignore_index=True)[SHARE_COLUMNS]
     out["iso3"] = out["iso3"].astype("string")
     out["share"] = out["share"].astype("Float64").round(10)
     out["year"] = out["year"].astype("Int64")
+    out["withheld"] = out["withheld"].astype(bool)
     return out.sort_values(["layer", "input_id", "iso3"], na_position="last").reset_index(drop=True)
 
 
 def input_shares(*, since: int = 2020, mineral_year: int = 2024, include: Iterable[str] | None = None) -> pd.DataFrame:
-    """Country shares (percent) of every stack input with country data (see module docstring).
+    """Country shares (percent) of every declared stack input (see module docstring).
 
     Parameters
     ----------
@@ -494,20 +636,73 @@ def input_shares(*, since: int = 2020, mineral_year: int = 2024, include: Iterab
     Returns
     -------
     DataFrame
-        ``input_id, layer, input, source, year, period, basis, iso3, share``.
+        :data:`SHARE_COLUMNS`, sorted by layer, input and country.
     """
     groups = tuple(SOURCE_GROUPS if include is None else include)
     unknown = [g for g in groups if g not in SOURCE_GROUPS]
     if unknown:
-        raise ValueError(f"parameter 'include': unknown source group(s) {unknown}; expected some of {SOURCE_GROUPS}")
+        raise ValueError(
+            f"parameter 'include': unknown source group(s) {unknown}; expected some of {tuple(SOURCE_GROUPS)}"
+        )
     return _input_shares(int(since), int(mineral_year), groups).copy()
+
+
+def input_markets(input_ids: Iterable[str]) -> pd.DataFrame:
+    """World market size of each input: ``input_id, market_size_usd, market_year, market_source``.
+
+    ETO inputs: ETO's stated market and its year. Cited inputs: the fact's market columns. Others:
+    ``inputs.csv``. NA where no market size was read (``market_source`` says so).
+    """
+    specs = load_inputs().set_index("input_id")
+    facts = load_chokepoint_facts().set_index("fact_id")
+    eto_sizes = None
+    rows = []
+    for input_id in sorted(set(input_ids)):
+        size, year, source = pd.NA, pd.NA, "no market size read"
+        if input_id.startswith("eto:"):
+            if eto_sizes is None:
+                from sovai.sources import eto
+
+                eto_sizes = eto.load_inputs().set_index("input_id")
+            key = input_id.split(":", 1)[1]
+            if key in eto_sizes.index and pd.notna(eto_sizes.loc[key, "market_size_usd"]):
+                size, year = eto_sizes.loc[key, "market_size_usd"], eto_sizes.loc[key, "market_size_year"]
+                source = "ETO Chip Explorer (inputs.csv market size)"
+        elif input_id.startswith("cited:"):
+            fact = facts.loc[input_id.split(":", 1)[1]]
+            if pd.notna(fact["market_size_usd"]):
+                size, year, source = fact["market_size_usd"], fact["market_year"], fact["market_source_url"]
+        elif input_id in specs.index and pd.notna(specs.loc[input_id, "market_size_usd"]):
+            spec = specs.loc[input_id]
+            size, year, source = spec["market_size_usd"], spec["market_year"], spec["market_source_url"]
+        rows.append({"input_id": input_id, "market_size_usd": size, "market_year": year, "market_source": source})
+    out = pd.DataFrame(rows, columns=["input_id", "market_size_usd", "market_year", "market_source"])
+    out["market_size_usd"] = out["market_size_usd"].astype("Float64")
+    out["market_year"] = out["market_year"].astype("Int64")
+    return out
+
+
+def market_status(size: object, *, min_market_usd: float = MARKET_FLOOR_USD) -> str:
+    """``unknown`` (no market size), ``above_floor`` (≥ ``min_market_usd``) or ``below_floor``.
+
+    >>> market_status(2e9), market_status(4e7), market_status(None)
+    ('above_floor', 'below_floor', 'unknown')
+    """
+    if _isna(size) or size is None:
+        return "unknown"
+    return "above_floor" if float(size) >= min_market_usd else "below_floor"
 
 
 @cache
 def _licence_info(source: str) -> tuple[str, bool]:
-    att = registry.attribution(source)
-    licence = str(att["licence"]) + (" [licence unclear: flagged]" if att.get("licence_flag") else "")
-    return licence, bool(att["non_commercial"])
+    if source == "chokepoint_facts":
+        return "cited fact (see chokepoint_facts.csv)", False
+    folders = source.split(";")
+    atts = [registry.attribution(f) for f in folders]
+    licence = "; ".join(
+        str(a["licence"]) + (" [licence unclear: flagged]" if a.get("licence_flag") else "") for a in atts
+    )
+    return licence, any(bool(a["non_commercial"]) for a in atts)
 
 
 def chokepoints(
@@ -515,9 +710,11 @@ def chokepoints(
     *,
     hhi_threshold: float = HHI_HIGH,
     significant: float = SIGNIFICANT_SHARE,
+    min_market_usd: float = MARKET_FLOOR_USD,
+    unknown_market: str = "keep",
     **kwargs,
 ) -> pd.DataFrame:
-    """Concentration of every input: the chokepoints table.
+    """Concentration, market size and chokepoint status of every input.
 
     Parameters
     ----------
@@ -527,37 +724,51 @@ def chokepoints(
         HHI (0–10,000) at or above which an input is ``highly_concentrated``.
     significant
         Share (percent) counted by ``n_above_5pct``.
+    min_market_usd
+        Market-size floor (US$): a highly concentrated input with a smaller stated world market is
+        not a ``chokepoint`` (0 disables the floor).
+    unknown_market
+        ``"keep"`` (an input of unknown market size can be a chokepoint) or ``"drop"``.
 
     Returns
     -------
     DataFrame
-        :data:`CHOKEPOINT_COLUMNS`, sorted by ``hhi`` (descending) then ``input_id``.
-        ``source`` names the raw-data folder; ``licence``/``non_commercial`` travel with it (ETO:
-        CC BY-NC 4.0, non-commercial). ``market_size_usd`` is ETO's stated market (NA elsewhere).
+        :data:`CHOKEPOINT_COLUMNS`, sorted by ``hhi`` (descending) then ``input_id``. Inputs with no
+        share attributed to any country are left out (see :func:`unattributed_inputs`).
     """
+    if unknown_market not in ("keep", "drop"):
+        raise ValueError(f"parameter 'unknown_market': expected 'keep' or 'drop', got {unknown_market!r}")
+    if min_market_usd < 0:
+        raise ValueError(f"parameter 'min_market_usd': must be >= 0, got {min_market_usd}")
     if shares is None:
         shares = input_shares(**kwargs)
-    sizes = {}
-    if (shares["source"] == "eto_chip_explorer").any():
-        from sovai.sources import eto
-
-        inputs = eto.load_inputs()
-        sizes = {f"eto:{i}": s for i, s in zip(inputs["input_id"], inputs["market_size_usd"], strict=True)}
+    if "evidence" not in shares.columns:
+        shares = shares.assign(evidence="computed")
+    markets = input_markets(shares["input_id"].unique()).set_index("input_id")
     rows = []
     for input_id, grp in shares.groupby("input_id", sort=True):
         first = grp.iloc[0]
         stats = concentration(grp, significant=significant)
-        if stats["n_countries"] == 0:  # nothing attributed to a country: see unattributed_inputs()
+        if stats["n_countries"] == 0:
             continue
-        licence, nc = _licence_info(first["source"])
+        licence, nc = _licence_info(str(first["source"]))
+        size = markets.loc[input_id, "market_size_usd"]
+        status = market_status(size, min_market_usd=min_market_usd) if min_market_usd > 0 else "no_floor"
+        high = bool(stats["hhi"] >= hhi_threshold)
+        keep_market = status in ("above_floor", "no_floor") or (status == "unknown" and unknown_market == "keep")
         rows.append(
             {
                 "layer": first["layer"],
                 "input_id": input_id,
                 "input": first["input"],
+                "evidence": first["evidence"],
                 **stats,
-                "highly_concentrated": bool(stats["hhi"] >= hhi_threshold),
-                "market_size_usd": sizes.get(input_id, pd.NA),
+                "highly_concentrated": high,
+                "market_size_usd": size,
+                "market_year": markets.loc[input_id, "market_year"],
+                "market_status": status,
+                "chokepoint": high and keep_market,
+                "market_source": markets.loc[input_id, "market_source"],
                 "source": first["source"],
                 "licence": licence,
                 "non_commercial": nc,
@@ -569,33 +780,82 @@ def chokepoints(
     out = pd.DataFrame(rows, columns=CHOKEPOINT_COLUMNS)
     for col in ("hhi", "hhi_upper", "top1_share", "top3_share", "unattributed_share", "total_share", "market_size_usd"):
         out[col] = out[col].astype("Float64").round(6)
-    for col in ("n_countries", "n_above_5pct", "year"):
+    for col in ("n_countries", "n_above_5pct", "n_withheld", "year", "market_year"):
         out[col] = out[col].astype("Int64")
     out = out.sort_values(["hhi", "input_id"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
     return out
 
 
 def unattributed_inputs(shares: pd.DataFrame | None = None, **kwargs) -> pd.DataFrame:
-    """Inputs whose whole share is unattributed (e.g. ETO lists only "Various countries").
+    """Inputs with no share attributed to a country (ETO "Various countries" only; all withheld).
 
     They are left out of :func:`chokepoints` (an HHI of 0 would be meaningless) and reported here:
-    ``input_id, layer, input, source, unattributed_share``.
+    ``input_id, layer, input, source, unattributed_share, n_withheld``.
     """
     if shares is None:
         shares = input_shares(**kwargs)
-    has_country = shares[shares["iso3"].notna() & (shares["share"] > 0)].groupby("input_id").size()
-    rest = shares[~shares["input_id"].isin(has_country.index)]
-    out = rest.groupby(["input_id", "layer", "input", "source"], as_index=False)["share"].sum()
-    return out.rename(columns={"share": "unattributed_share"}).sort_values("input_id").reset_index(drop=True)
+    has_country = shares[shares["iso3"].notna() & (shares["share"].fillna(0) > 0)].groupby("input_id").size()
+    rest = shares[~shares["input_id"].isin(has_country.index)].copy()
+    if "withheld" not in rest.columns:
+        rest["withheld"] = False
+    out = rest.groupby(["input_id", "layer", "input", "source"], as_index=False).agg(
+        unattributed_share=("share", lambda s: float(s.fillna(0).sum())), n_withheld=("withheld", "sum")
+    )
+    out["n_withheld"] = out["n_withheld"].astype(int)
+    return out.sort_values("input_id").reset_index(drop=True)
+
+
+def unknown_component_ids(shares: pd.DataFrame | None = None) -> list[str]:
+    """Ids in ``components.csv`` ``measured_by`` that are neither an input nor a cited fact."""
+    shares = input_shares() if shares is None else shares
+    known = set(shares["input_id"]) | set(load_chokepoint_facts()["fact_id"])
+    ids = [i.strip() for cell in load_components()["measured_by"] for i in cell.split(";") if i.strip()]
+    return sorted(set(ids) - known)
+
+
+def top500_trend(*, top: int = 6) -> pd.DataFrame:
+    """TOP500 Rmax share by country on every pinned list (2020–2026): ``list, iso3, share_rmax_pct, systems``.
+
+    The ``top`` countries of the latest list are kept; the rest is summed as ``iso3`` ``"other"``.
+    """
+    from sovai.sources import top500
+
+    systems = top500.load_systems()
+    lists = sorted(set(systems["list"]))
+    latest = top500.country_totals(list_date=lists[-1]).sort_values(["share_rmax_pct", "iso3"], ascending=[False, True])
+    keep = list(latest["iso3"].head(top))
+    rows = []
+    for list_date in lists:
+        t = top500.country_totals(list_date=list_date).set_index("iso3")
+        for code in keep:
+            rows.append(
+                {
+                    "list": list_date,
+                    "iso3": code,
+                    "share_rmax_pct": float(t["share_rmax_pct"].get(code, 0.0)),
+                    "systems": int(t["systems"].get(code, 0)),
+                }
+            )
+        rest = t.drop(index=[c for c in keep if c in t.index])
+        rows.append(
+            {
+                "list": list_date,
+                "iso3": "other",
+                "share_rmax_pct": float(rest["share_rmax_pct"].sum()),
+                "systems": int(rest["systems"].sum()),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["share_rmax_pct"] = out["share_rmax_pct"].round(6)
+    return out
 
 
 def layer_summary(table: pd.DataFrame, *, hhi_threshold: float = HHI_HIGH) -> pd.DataFrame:
     """One row per layer: how concentrated its measured inputs are.
 
     ``hhi_weighted`` weights inputs by ETO market size for the compute-hardware layer, over ETO's
-    non-overlapping segments (:func:`sovai.sources.eto.weighting_segments`, so a parent and its
-    sub-inputs are not both counted); other layers weight their inputs equally (no comparable market
-    sizes). Layers without a computed input have ``n_inputs`` 0 and NA statistics; their
+    non-overlapping segments (:func:`sovai.sources.eto.weighting_segments`); other layers weight
+    their inputs equally. Layers without an input have ``n_inputs`` 0 and NA statistics; their
     ``n_cited_facts`` counts the cited facts about them.
     """
     facts = load_chokepoint_facts()
@@ -606,7 +866,7 @@ def layer_summary(table: pd.DataFrame, *, hhi_threshold: float = HHI_HIGH) -> pd
         seg = eto.weighting_segments()
         seg_weights = {f"eto:{i}": float(w) for i, w in zip(seg["input_id"], seg["weight"], strict=True)}
     rows = []
-    for layer in LAYERS:
+    for layer in layers():
         grp = table[table["layer"] == layer]
         n_facts = int((facts["layer"] == layer).sum())
         if grp.empty:
@@ -623,11 +883,13 @@ def layer_summary(table: pd.DataFrame, *, hhi_threshold: float = HHI_HIGH) -> pd
         top = grp.iloc[0]
         top1_counts = grp["top1_iso3"].value_counts()
         leaders = top1_counts[top1_counts == top1_counts.max()].index
+        n_choke = int(grp["chokepoint"].sum()) if "chokepoint" in grp else pd.NA
         rows.append(
             {
                 "layer": layer,
                 "n_inputs": len(grp),
                 "n_highly_concentrated": int((grp["hhi"] >= hhi_threshold).sum()),
+                "n_chokepoints": n_choke,
                 "hhi_mean": round(float(grp["hhi"].mean()), 6),
                 "hhi_weighted": round(weighted, 6),
                 "weighting": basis,
@@ -640,8 +902,8 @@ def layer_summary(table: pd.DataFrame, *, hhi_threshold: float = HHI_HIGH) -> pd
             }
         )
     out = pd.DataFrame(rows)
-    out["n_inputs"] = out["n_inputs"].astype("Int64")
-    out["n_highly_concentrated"] = out["n_highly_concentrated"].astype("Int64")
+    for col in ("n_inputs", "n_highly_concentrated", "n_chokepoints"):
+        out[col] = out[col].astype("Int64")
     return out
 
 
@@ -671,163 +933,3 @@ def stage_summary(table: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-# --- figures ------------------------------------------------------------------------------------
-
-
-def _wrap(text: str, width: int = 160) -> str:
-    """Pre-wrap a caption (matplotlib's own wrapping measures every word: slow)."""
-    import textwrap
-
-    return "\n".join(textwrap.wrap(text, width))
-
-
-def add_caption(fig, caption: str) -> None:
-    """Put a source/licence caption under the figure (saved with ``bbox_inches="tight"``)."""
-    if caption:
-        fig.text(0.01, -0.01, _wrap(caption), fontsize=6, va="top", ha="left")
-
-
-def plot_ranked(table: pd.DataFrame, *, top: int = 30, hhi_threshold: float = HHI_HIGH, caption: str = ""):
-    """Horizontal bar chart of the ``top`` most concentrated inputs, coloured by layer."""
-    import matplotlib.pyplot as plt
-
-    data = table.head(top).iloc[::-1]
-    palette = dict(zip(LAYERS, plt.get_cmap("tab10").colors, strict=True))
-    fig, ax = plt.subplots(figsize=(9, 0.28 * len(data) + 1.6))
-    labels = [f"{i}  [{c}]" for i, c in zip(data["input"], data["top1_iso3"].fillna("?"), strict=True)]
-    ax.barh(range(len(data)), data["hhi"].astype(float), color=[palette[layer] for layer in data["layer"]])
-    ax.set_yticks(range(len(data)), labels, fontsize=7)
-    ax.axvline(hhi_threshold, color="black", lw=0.8, ls="--")
-    ax.set_xlim(0, 10000)
-    ax.set_xlabel("HHI of country shares (0–10,000); [top country]")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=palette[layer]) for layer in LAYERS if layer in set(data["layer"])]
-    ax.legend(handles, [layer for layer in LAYERS if layer in set(data["layer"])], fontsize=7, loc="lower right")
-    ax.set_title(f"The {len(data)} most concentrated inputs of the AI stack")
-    fig.tight_layout()
-    add_caption(fig, caption)
-    return fig
-
-
-def plot_stack(summary: pd.DataFrame, *, value: str = "hhi_weighted", caption: str = ""):
-    """Stack diagram: one box per layer (bottom: minerals), coloured by concentration.
-
-    Layers without a computed input are hatched grey and labelled with their cited-fact count.
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib import colors
-
-    cmap = plt.get_cmap("Reds")
-    norm = colors.Normalize(vmin=0, vmax=10000)
-    fig, ax = plt.subplots(figsize=(7, 6))
-    summary = summary.set_index("layer").reindex(list(LAYERS))
-    for i, layer in enumerate(LAYERS):
-        v = summary.loc[layer, value] if value in summary.columns else np.nan
-        n = summary.loc[layer, "n_inputs"]
-        missing = pd.isna(v) or n == 0
-        face = "#dddddd" if missing else cmap(norm(float(v)))
-        ax.add_patch(plt.Rectangle((0, i), 1, 0.9, facecolor=face, edgecolor="black", hatch="//" if missing else None))
-        if missing:
-            text = f"{layer}: no open country shares ({int(summary.loc[layer, 'n_cited_facts'])} cited facts)"
-        else:
-            high = summary.loc[layer, "n_highly_concentrated"]
-            text = (
-                f"{layer}: HHI {float(v):,.0f} · {int(high)}/{int(n)} inputs highly concentrated · "
-                f"most often led by {summary.loc[layer, 'most_frequent_top1']}"
-            )
-        ax.text(
-            0.02,
-            i + 0.45,
-            text,
-            va="center",
-            fontsize=7,
-            color="black",
-            bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1},
-        )
-    ax.set_xlim(0, 1)
-    ax.set_ylim(0, len(LAYERS))
-    ax.axis("off")
-    fig.colorbar(plt.cm.ScalarMappable(norm=norm, cmap=cmap), ax=ax, fraction=0.04, label=f"{value} (0–10,000)")
-    ax.set_title("Concentration across the AI stack")
-    add_caption(fig, caption)
-    return fig
-
-
-# --- report outputs -----------------------------------------------------------------------------
-
-
-def caption_for(table: pd.DataFrame) -> str:
-    """Source and licence line for a figure/table built from ``table`` (non-commercial flagged)."""
-    folders = sorted(set(table["source"]))
-    line = registry.source_line(*folders)
-    if table["non_commercial"].any():
-        line += ". ETO Chip Explorer data: CC BY-NC 4.0 — non-commercial use only."
-    return line
-
-
-def chart_selection(table: pd.DataFrame, *, min_market_usd: float = 0.0) -> pd.DataFrame:
-    """Inputs shown in the ranked chart: ETO inputs with a stated market below ``min_market_usd``
-    (or none stated) are left out when ``min_market_usd`` > 0; every other input is kept."""
-    if min_market_usd <= 0:
-        return table
-    eto_rows = table["source"] == "eto_chip_explorer"
-    big = table["market_size_usd"].fillna(0).astype(float) >= min_market_usd
-    return table[~eto_rows | big].reset_index(drop=True)
-
-
-def write_outputs(
-    output_dir,
-    *,
-    since: int = 2020,
-    mineral_year: int = 2024,
-    hhi_threshold: float = HHI_HIGH,
-    top: int = 30,
-    min_market_usd: float = 1e9,
-    formats: Iterable[str] = ("png",),
-) -> dict[str, object]:
-    """Compute the chokepoint tables and figures and write them under ``output_dir``.
-
-    Tables: ``chokepoints.csv`` (the contract), ``chokepoint_layers.csv``, ``chokepoint_stages.csv``,
-    ``chokepoint_shares.csv`` (country shares behind them), ``chokepoint_unattributed.csv``,
-    ``chokepoint_facts.csv`` (cited, not computed), ``stack_components.csv``. Figures:
-    ``chokepoints_ranked``, ``stack_concentration``. Returns the frames and figures.
-    """
-    from sovai import report_io
-
-    figures, tables = report_io.output_dirs(output_dir)
-    shares = input_shares(since=since, mineral_year=mineral_year)
-    table = chokepoints(shares, hhi_threshold=hhi_threshold)
-    layers = layer_summary(table, hhi_threshold=hhi_threshold)
-    stages = stage_summary(table)
-    unattributed = unattributed_inputs(shares)
-    facts = load_chokepoint_facts()
-    components = load_components()
-    caption = caption_for(table)
-    report_io.write_table(table, tables / "chokepoints.csv")
-    report_io.write_table(layers, tables / "chokepoint_layers.csv")
-    report_io.write_table(stages, tables / "chokepoint_stages.csv", sort=["stage"])
-    report_io.write_table(shares, tables / "chokepoint_shares.csv", sort=["input_id", "iso3"])
-    report_io.write_table(unattributed, tables / "chokepoint_unattributed.csv", sort=["input_id"])
-    report_io.write_table(facts, tables / "chokepoint_facts.csv", sort=["layer", "fact_id"])
-    report_io.write_table(components, tables / "stack_components.csv")
-    import matplotlib.pyplot as plt
-
-    ranked = plot_ranked(
-        chart_selection(table, min_market_usd=min_market_usd), top=top, hhi_threshold=hhi_threshold, caption=caption
-    )
-    report_io.save_figure(ranked, figures / "chokepoints_ranked", formats)
-    diagram = plot_stack(layers, caption=caption)
-    report_io.save_figure(diagram, figures / "stack_concentration", formats)
-    plt.close("all")
-    return {
-        "shares": shares,
-        "chokepoints": table,
-        "layers": layers,
-        "stages": stages,
-        "unattributed": unattributed,
-        "facts": facts,
-        "components": components,
-        "caption": caption,
-        "figures": {"ranked": ranked, "stack": diagram},
-    }

@@ -13,8 +13,18 @@ from sovai.report_io import headlines_from_notebook
 pytestmark = pytest.mark.slow
 
 NOTEBOOKS = {
-    "05-chokepoints": ("hhi_threshold", "since", "mineral_year", "top", "min_market_usd", "formats"),
-    "06-managed-interdependence": ("country", "partners", "coalitions", "threshold", "weight", "bloc", "year"),
+    "05-chokepoints": ("country", "hhi_threshold", "min_market_usd", "cover_share", "since", "mineral_year", "top"),
+    "06-managed-interdependence": (
+        "country",
+        "partners",
+        "coalitions",
+        "cover_share",
+        "threshold",
+        "excluded",
+        "weight",
+        "bloc",
+        "min_market_usd",
+    ),
 }
 
 
@@ -54,12 +64,17 @@ def test_chokepoints_contract(built):
     assert rc == 0
     tab = pd.read_csv(out / "tables" / "chokepoints.csv", keep_default_na=False, na_values=[""])
     required = {"layer", "input", "hhi", "top1_iso3", "top1_share", "top3_share", "n_countries", "source", "year"}
-    assert required <= set(tab.columns)
+    assert required <= {*tab.columns} and {"market_size_usd", "market_year", "market_status", "chokepoint"} <= {
+        *tab.columns
+    }
+    assert not tab.loc[tab["market_status"] == "below_floor", "chokepoint"].any()
+    brief = pd.read_csv(out / "tables" / "chokepoint_brief.csv")
+    assert {"outside_share", "partners", "no_partner_set", "market_size_usd"} <= set(brief.columns)
     assert tab["hhi"].between(0, 10000).all() and tab["top1_share"].between(0, 100.5).all()
     assert (tab["top3_share"] >= tab["top1_share"]).all()
     assert list(tab["hhi"]) == sorted(tab["hhi"], reverse=True)
     assert tab.loc[tab["source"] == "eto_chip_explorer", "non_commercial"].all()
-    for name in ("chokepoints_ranked", "stack_concentration"):
+    for name in ("chokepoints_ranked", "stack_concentration", "top500_trend"):
         assert (out / "figures" / f"{name}.png").exists(), name
 
 
@@ -70,9 +85,14 @@ def test_coalitions_contract(built):
     assert {"G7", "mine", "smallest_cover"} == set(cov["coalition"])
     assert cov.loc[cov["coalition"] == "smallest_cover", "covered"].all()
     div = pd.read_csv(out / "tables" / "diversification.csv")
-    assert {"baseline_hhi", "scenario_hhi", "partner_capacity", "feasible"} <= set(div.columns)
+    assert {"baseline_hhi", "scenario_hhi", "partner_capacity", "gap", "status"} <= set(div.columns)
+    assert (div.loc[div["status"] == "infeasible", "gap"] > 0).all()
     best = pd.read_csv(out / "tables" / "minimum_coalition.csv")
-    assert best["method"].iloc[0] in ("exact", "greedy") and len(best) == best["size"].iloc[0]
+    assert best["method"].iloc[0].startswith("exact") and len(best) == best["size"].iloc[0]
+    unc = pd.read_csv(out / "tables" / "uncoverable_summary.csv")
+    assert set(unc["excluded"]) == {"CHN", "USA", "TWN", "NLD", "JPN", "KOR"}
+    for name in ("layer_presence", "diversification", "uncoverable"):
+        assert (out / "figures" / f"{name}.png").exists(), name
 
 
 def test_headlines_recorded(built):
@@ -81,6 +101,19 @@ def test_headlines_recorded(built):
     for path in (out / "notebooks").glob("0[56]-*.ipynb"):
         heads.update(headlines_from_notebook(json.loads(path.read_text(encoding="utf-8"))))
     assert heads["chokepoints_n_highly_concentrated"]["value"] > 10
+    assert 10 < heads["chokepoints_n_chokepoints"]["value"] <= heads["chokepoints_n_highly_concentrated"]["value"]
     assert heads["chokepoints_gallium_top1_share"]["value"] > 90
     assert heads["interdependence_n_full_stack"]["value"] <= 2
     assert heads["interdependence_smallest_cover_size"]["value"] >= 2
+
+
+def test_report_tables_are_byte_identical_on_rerun(tmp_path):
+    from sovai import chokepoint_report
+
+    for run in ("a", "b"):
+        chokepoint_report.run_chokepoints(tmp_path / run, formats=["png"], top=10)
+        chokepoint_report.run_interdependence(tmp_path / run, formats=["png"])
+    tables = sorted(p.name for p in (tmp_path / "a" / "tables").glob("*.csv"))
+    assert {"chokepoints.csv", "coalitions.csv", "uncoverable_without.csv", "self_sufficiency.csv"} <= set(tables)
+    for name in tables:
+        assert (tmp_path / "a" / "tables" / name).read_bytes() == (tmp_path / "b" / "tables" / name).read_bytes(), name

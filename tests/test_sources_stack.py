@@ -196,3 +196,15 @@ def test_usgs_shares_and_indicator():
         usgs.production_shares(minerals=["unobtainium"])
     with pytest.raises(ValueError, match="year"):
         usgs.production_shares(year=2020)
+
+
+def test_usgs_stack_series_add_indium_without_moving_the_ranking_indicator():
+    from sovai.sources import usgs
+
+    base = usgs.production_shares()
+    extra = usgs.production_shares(stack_series=True)
+    assert "indium" not in set(base["mineral"]) and "indium" in set(extra["mineral"])
+    ind = extra[extra["mineral"] == "indium"].set_index("iso3")
+    assert ind.loc["CHN", "share"] > 60 and pd.isna(ind.loc["USA", "share"])  # US value withheld, not 0
+    assert "indium" not in set(usgs.ai_minerals_share().columns)
+    assert set(usgs.production_shares(minerals=["gallium"], stack_series=True)["mineral"]) == {"gallium"}

@@ -1,4 +1,4 @@
-"""Concentration arithmetic, curated stack tables and the chokepoints table."""
+"""Concentration arithmetic, the declared stack inputs, market floor, withheld values, chokepoints."""
 
 from __future__ import annotations
 
@@ -39,13 +39,19 @@ def test_top_k_hand_examples():
 def test_concentration_with_residual_and_ties():
     frame = pd.DataFrame({"iso3": ["USA", "CHN", "JPN", None, "USA"], "share": [30.0, 40.0, 10.0, 10.0, 10.0]})
     out = stack.concentration(frame)
-    # USA rows summed to 40 → tie with CHN, broken alphabetically
-    assert out["top1_iso3"] == "CHN" and out["top2_iso3"] == "USA"
+    assert out["top1_iso3"] == "CHN" and out["top2_iso3"] == "USA"  # USA 30 + 10 = 40: tie broken by ISO3
     assert out["hhi"] == pytest.approx(40**2 + 40**2 + 10**2)
     assert out["hhi_upper"] == pytest.approx(out["hhi"] + 10**2)
-    assert out["top3_share"] == 90.0
-    assert out["n_countries"] == 3 and out["n_above_5pct"] == 3
+    assert out["top3_share"] == 90.0 and out["n_countries"] == 3 and out["n_withheld"] == 0
     assert out["unattributed_share"] == 10.0 and out["share_status"] == "ok"
+
+
+def test_withheld_value_stays_missing_not_zero():
+    # USGS-style: USA listed with a withheld value (NA), CHN 90, rest unattributed 10
+    frame = pd.DataFrame({"iso3": ["CHN", "USA", None], "share": [90.0, None, 10.0]})
+    out = stack.concentration(frame)
+    assert out["n_withheld"] == 1 and out["n_countries"] == 1  # USA is neither counted nor zero-filled
+    assert out["hhi"] == 8100.0 and out["total_share"] == 100.0
 
 
 @pytest.mark.parametrize(
@@ -56,30 +62,55 @@ def test_shares_not_summing_to_100_are_reported(shares, status):
     out = stack.concentration(pd.DataFrame({"iso3": ["USA", "CHN"], "share": shares}))
     assert out["share_status"] == status
     assert out["total_share"] == pytest.approx(sum(shares))  # reported, not rescaled
-    assert out["hhi"] == pytest.approx(sum(s**2 for s in shares))
+    assert stack.share_status(None) == "no_shares"
 
 
-def test_chokepoints_on_tiny_shares():
-    shares = pd.DataFrame(
-        {
-            "input_id": ["a", "a", "b", "b", "b"],
-            "layer": ["models"] * 2 + ["energy"] * 3,
-            "input": ["A", "A", "B", "B", "B"],
-            "source": ["epoch_ai_models"] * 2 + ["owid_electricity"] * 3,
-            "year": [2025] * 5,
-            "period": ["2025"] * 5,
-            "basis": ["%"] * 5,
-            "iso3": ["USA", "CHN", "USA", "CHN", "IND"],
-            "share": [90.0, 10.0, 40.0, 30.0, 30.0],
-        }
-    )
-    table = stack.chokepoints(shares, hhi_threshold=5000)
-    assert list(table.columns) == stack.CHOKEPOINT_COLUMNS
-    assert table["input_id"].tolist() == ["a", "b"]  # sorted by HHI
-    assert table.loc[1, "hhi"] == 3400  # 40² + 30² + 30²
-    assert table.loc[0, "hhi"] == 8200 and bool(table.loc[0, "highly_concentrated"])
-    assert not bool(table.loc[1, "highly_concentrated"])
-    assert table.loc[0, "licence"].startswith("CC BY 4.0")
+def test_parse_country_shares():
+    assert stack.parse_country_shares("TWN=69;KOR=31") == {"TWN": 69.0, "KOR": 31.0}
+    assert stack.parse_country_shares("") == {}
+    with pytest.raises(ValueError, match="ISO3=value"):
+        stack.parse_country_shares("Taiwan=69")
+
+
+# --- market floor ---------------------------------------------------------------------------------
+
+
+def _tiny_shares() -> pd.DataFrame:
+    # three inputs declared in inputs.csv / ETO, with hand-made shares
+    rows = [
+        ("eto:N20", "compute_hardware", "EUV", "eto_chip_explorer", "NLD", 100.0),  # ETO market $13.0 bn
+        ("eto:N8", "compute_hardware", "Furnaces", "eto_chip_explorer", "DEU", 100.0),  # ETO market $44 m
+        ("epoch:frontier_models", "models", "Frontier", "epoch_ai_models", "USA", 80.0),  # no market size
+        ("epoch:frontier_models", "models", "Frontier", "epoch_ai_models", "CHN", 20.0),
+        ("owid:electricity_generation", "energy", "Power", "owid_electricity", "CHN", 30.0),
+        ("owid:electricity_generation", "energy", "Power", "owid_electricity", "USA", 15.0),
+    ]
+    df = pd.DataFrame(rows, columns=["input_id", "layer", "input", "source", "iso3", "share"])
+    return df.assign(evidence="computed", year=2025, period="2025", basis="%", withheld=False)
+
+
+def test_market_status_rule():
+    assert stack.market_status(2e9) == "above_floor"
+    assert stack.market_status(5e8) == "below_floor"
+    assert stack.market_status(pd.NA) == "unknown"
+    assert stack.market_status(5e8, min_market_usd=1e8) == "above_floor"
+
+
+def test_market_floor_decides_chokepoints():
+    table = stack.chokepoints(_tiny_shares(), hhi_threshold=2500).set_index("input_id")
+    assert list(stack.chokepoints(_tiny_shares()).columns) == stack.CHOKEPOINT_COLUMNS
+    assert table.loc["eto:N20", "market_size_usd"] == 13e9 and table.loc["eto:N20", "chokepoint"]
+    assert table.loc["eto:N8", "highly_concentrated"] and not table.loc["eto:N8", "chokepoint"]  # $44 m niche
+    assert table.loc["eto:N8", "market_status"] == "below_floor" and table.loc["eto:N8", "market_year"] == 2022
+    assert table.loc["epoch:frontier_models", "market_status"] == "unknown"
+    assert table.loc["epoch:frontier_models", "chokepoint"]  # unknown market: kept by default
+    assert not table.loc["owid:electricity_generation", "highly_concentrated"]  # 30² + 15² = 1125
+    dropped = stack.chokepoints(_tiny_shares(), unknown_market="drop").set_index("input_id")
+    assert not dropped.loc["epoch:frontier_models", "chokepoint"]
+    no_floor = stack.chokepoints(_tiny_shares(), min_market_usd=0).set_index("input_id")
+    assert no_floor.loc["eto:N8", "chokepoint"] and no_floor.loc["eto:N8", "market_status"] == "no_floor"
+    with pytest.raises(ValueError, match="unknown_market"):
+        stack.chokepoints(_tiny_shares(), unknown_market="maybe")
 
 
 def test_input_shares_rejects_unknown_group():
@@ -90,22 +121,57 @@ def test_input_shares_rejects_unknown_group():
 # --- curated tables -----------------------------------------------------------------------------
 
 
-def test_components_and_facts_are_cited_and_consistent():
-    comp = stack.load_components()
-    assert set(comp["layer"]) == set(stack.LAYERS)  # every layer described
-    assert (comp["source_url"].str.startswith("http")).all()
+def test_declared_inputs_and_components_agree_with_builders():
+    inputs = stack.load_inputs()
+    assert set(inputs["builder"]) <= set(stack.BUILDERS)
+    assert inputs.loc[inputs["market_size_usd"].notna(), "market_source_url"].str.startswith("http").all()
+    shares = stack.input_shares()
+    explicit = set(inputs.loc[~inputs["input_id"].str.endswith(":*"), "input_id"])
+    assert explicit <= set(shares["input_id"])  # every declared input is built
+    assert stack.unknown_component_ids(shares) == []  # components.csv names only real ids
+    assert set(stack.load_components()["layer"]) == set(stack.LAYERS)
+
+
+def test_cited_facts_have_primary_sources_not_weak_sites():
     facts = stack.load_chokepoint_facts()
-    assert (facts["kind"] == "cited").all()
-    assert facts["source_url"].str.startswith("http").all()
-    assert facts["value"].between(0, 100).all()
-    assert {"hbm_sk_hynix", "rare_earth_refining_chn", "cloud_big_three", "euv_asml"} <= set(facts["fact_id"])
-    table = stack.chokepoints()
-    known = set(table["input_id"]) | set(facts["fact_id"])
-    referenced = {x for m in comp["measured_by"] for x in m.split(";") if x}
-    assert referenced <= known, sorted(referenced - known)
+    assert (facts["kind"] == "cited").all() and facts["source_url"].str.startswith("http").all()
+    weak = ("hi-tech.ua", "globebanner.com", "centerconsulting.com", "seaisi.org")
+    assert not facts["source_url"].str.contains("|".join(weak), regex=True).any()
+    split = {f: stack.parse_country_shares(s) for f, s in zip(facts["fact_id"], facts["country_shares"], strict=True)}
+    assert split["advanced_logic_lt10nm"] == {"TWN": 69.0, "KOR": 31.0}
+    assert split["hbm"]["KOR"] == 79.0
+
+
+def test_undeclared_builder_output_is_an_error(tmp_path, monkeypatch):
+    stack.layers()  # cache the real layers before pointing STACK_DIR elsewhere
+    src = stack.paths.STACK_DIR
+    for name in ("components.csv", "chokepoint_facts.csv"):
+        (tmp_path / name).write_text((src / name).read_text(encoding="utf-8"), encoding="utf-8")
+    text = (src / "inputs.csv").read_text(encoding="utf-8").splitlines()
+    monkeypatch.setattr(stack.paths, "STACK_DIR", tmp_path)
+
+    def use(lines: list[str]) -> None:
+        (tmp_path / "inputs.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        stack.load_inputs.cache_clear()
+        stack._input_shares.cache_clear()
+
+    try:
+        use([line.replace("cited:*,", "quoted:*,") for line in text])  # the cited builder's ids are undeclared
+        with pytest.raises(InputFileError, match=r"inputs\.csv.*undeclared input id.*cited:hbm"):
+            stack.input_shares(include=["cited"])
+        use([line.replace(",usgs,indium (refinery),", ",usgs,tin (smelter),") for line in text])
+        with pytest.raises(InputFileError, match=r"inputs\.csv.*tin \(smelter\)"):
+            stack.input_shares(include=["minerals"])
+        use([line.replace("top500_rmax", "nonsense") for line in text])
+        with pytest.raises(InputFileError, match=r"inputs\.csv, row \d+, column 'builder'.*nonsense"):
+            stack.load_inputs()
+    finally:
+        stack.load_inputs.cache_clear()
+        stack._input_shares.cache_clear()
 
 
 def test_curated_table_errors_name_file_row_column(tmp_path, monkeypatch):
+    stack.layers()
     bad = tmp_path / "components.csv"
     bad.write_text(
         "layer,component,description,chokepoint,measured_by,source_url,source_title\n"
@@ -126,65 +192,38 @@ def test_curated_table_errors_name_file_row_column(tmp_path, monkeypatch):
 
 
 def test_chokepoints_real_mirror():
-    table = stack.chokepoints()
-    assert table["input_id"].is_unique
-    assert table["hhi"].between(0, 10000).all()
-    assert (table["top3_share"] >= table["top1_share"]).all()
-    assert set(table["layer"]) >= {
-        "minerals",
-        "energy",
-        "compute_hardware",
-        "digital_infrastructure",
-        "models",
-        "talent",
-    }
-    by_id = table.set_index("input_id")
-    assert by_id.loc["eto:N20", "top1_iso3"] == "NLD" and by_id.loc["eto:N20", "hhi"] == 10000
-    assert by_id.loc["usgs:gallium:primary_production", "top1_iso3"] == "CHN"
-    assert by_id.loc["epoch:frontier_models", "top1_iso3"] == "USA"
-    # non-commercial ETO data is flagged on every ETO row
-    eto_rows = table[table["source"] == "eto_chip_explorer"]
-    assert eto_rows["non_commercial"].all() and eto_rows["licence"].str.contains("BY-NC").all()
-    # rounding in ETO totals is reported, not hidden
-    assert by_id.loc["eto:N84", "share_status"] == "rounding"
-    assert by_id.loc["eto:N84", "total_share"] == pytest.approx(102.0)
-    # wholly unattributed inputs are left out and listed
-    assert "eto:N52" not in by_id.index
-    assert "eto:N52" in set(stack.unattributed_inputs()["input_id"])
+    shares = stack.input_shares()
+    table = stack.chokepoints(shares).set_index("input_id")
+    assert table.loc["eto:N20", "top1_iso3"] == "NLD" and table.loc["eto:N20", "top1_share"] == 100
+    assert table.loc["usgs:gallium:primary_production", "top1_iso3"] == "CHN"
+    assert table.loc["usgs:gallium:primary_production", "n_withheld"] == 1  # US value withheld by USGS
+    # Taiwan and South Korea appear where they hold leading-edge foundry and HBM
+    assert table.loc["cited:advanced_logic_lt10nm", "top1_iso3"] == "TWN"
+    assert table.loc["cited:hbm", "top1_iso3"] == "KOR" and table.loc["cited:hbm", "evidence"] == "cited"
+    assert table.loc["eto:N5", "top1_iso3"] == "KOR"  # memory, computed from ETO
+    # cloud regions now include every provider in the mirror: China holds a share
+    cloud = shares[(shares["input_id"] == "cloud:regions_by_provider_home") & (shares["iso3"] == "CHN")]
+    assert float(cloud["share"].iloc[0]) > 5
+    assert {"FRA", "DEU"} <= set(shares.loc[shares["input_id"] == "cloud:regions_by_provider_home", "iso3"])
+    assert table.loc["top500:rmax", "top1_iso3"] == "USA"
+    # germanium: every value withheld → not in the table, listed as unattributed with its withheld count
+    un = stack.unattributed_inputs(shares).set_index("input_id")
+    assert un.loc["usgs:germanium:refinery_production", "n_withheld"] >= 5
+    assert "usgs:germanium:refinery_production" not in table.index
+    # every row carries a market size status and vintage
+    assert table["market_status"].isin(["above_floor", "below_floor", "unknown"]).all()
+    assert table.loc[table["market_size_usd"].notna(), "market_year"].notna().all()
+    assert table.loc[table["source"] == "eto_chip_explorer", "non_commercial"].all()
 
 
-def test_layer_and_stage_summaries():
+def test_top500_trend_and_summaries():
+    trend = stack.top500_trend(top=3)
+    assert trend["list"].nunique() == 13
+    per_list = trend.groupby("list")["share_rmax_pct"].sum()
+    assert per_list.between(99.9, 100.1).all()
     table = stack.chokepoints()
     layers = stack.layer_summary(table)
     assert layers["layer"].tolist() == list(stack.LAYERS)
-    hw = layers.set_index("layer").loc["compute_hardware"]
-    assert hw["weighting"].startswith("ETO market size")
-    assert 0 < hw["hhi_weighted"] < 10000
-    assert layers.set_index("layer").loc["governance", "n_inputs"] == 0
+    assert (layers["n_chokepoints"].fillna(0) <= layers["n_highly_concentrated"].fillna(0)).all()
     stages = stack.stage_summary(table)
-    assert set(stages["stage"]) == {"Design", "Fabrication", "Assembly, testing, and packaging (ATP)"}
-
-
-def test_plots_have_expected_artists():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    table = stack.chokepoints()
-    fig = stack.plot_ranked(table, top=12)
-    assert len(fig.axes[0].patches) == 12
-    plt.close(fig)
-    fig = stack.plot_stack(stack.layer_summary(table))
-    assert len([p for p in fig.axes[0].patches if isinstance(p, matplotlib.patches.Rectangle)]) == len(stack.LAYERS)
-    plt.close(fig)
-
-
-def test_outputs_are_byte_identical_on_rerun(tmp_path):
-    first, second = tmp_path / "a", tmp_path / "b"
-    for out in (first, second):
-        stack.write_outputs(out, formats=["png"], top=10)
-    for table in sorted((first / "tables").glob("*.csv")):
-        assert table.read_bytes() == (second / "tables" / table.name).read_bytes(), table.name
-    for fig in sorted((first / "figures").glob("*.png")):
-        assert fig.read_bytes() == (second / "figures" / fig.name).read_bytes(), fig.name
+    assert set(stages["stage"]) >= {"Design", "Fabrication"}

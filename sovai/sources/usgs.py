@@ -64,6 +64,13 @@ AI_MINERALS: tuple[Series, ...] = (
     Series("nickel", "nickel (mine)", "Nickel", r"mine production"),
 )
 
+#: Further series used as stack inputs (chokepoints) but not in the ``ai_minerals_share`` ranking
+#: indicator, so adding one never moves the rankings.
+STACK_SERIES: tuple[Series, ...] = (
+    *AI_MINERALS,
+    Series("indium", "indium (refinery)", "Indium", r"refinery production"),
+)
+
 _COMMODITY_FIXES = {"Gemanium": "Germanium"}
 _QUALIFIER_RE = re.compile(r"^(?P<base>.+?)\s*\((?P<qual>[^()]*)\)\s*$")
 
@@ -154,14 +161,14 @@ def _check_year(year: int) -> str:
     return f"prod_{year}"
 
 
-def _select(minerals: list[str] | tuple[str, ...] | None) -> tuple[Series, ...]:
-    known = sorted({s.mineral for s in AI_MINERALS})
+def _select(minerals: list[str] | tuple[str, ...] | None, pool: tuple[Series, ...] = AI_MINERALS) -> tuple[Series, ...]:
+    known = sorted({s.mineral for s in pool})
     if minerals is None:
-        return AI_MINERALS
+        return pool
     unknown = [m for m in minerals if m not in known]
     if unknown:
         raise ValueError(f"parameter 'minerals': unknown mineral(s) {unknown}; expected some of {known}")
-    return tuple(s for s in AI_MINERALS if s.mineral in minerals)
+    return tuple(s for s in pool if s.mineral in minerals)
 
 
 def _world_total(rows: pd.DataFrame, col: str) -> float:
@@ -170,11 +177,14 @@ def _world_total(rows: pd.DataFrame, col: str) -> float:
     return float(world.iloc[0]) if len(world) and pd.notna(world.iloc[0]) else float("nan")
 
 
-def production_shares(*, year: int = 2024, minerals: list[str] | None = None) -> pd.DataFrame:
+def production_shares(
+    *, year: int = 2024, minerals: list[str] | None = None, stack_series: bool = False
+) -> pd.DataFrame:
     """Each listed country's share of world production, per AI-mineral series.
 
     Shares are of USGS's **world total** (not of the listed countries), in percent. A country listed
-    with a withheld value has ``production`` and ``share`` NA.
+    with a withheld value has ``production`` and ``share`` NA. ``stack_series`` adds the series of
+    :data:`STACK_SERIES` that are not ranking minerals (e.g. indium refinery production).
 
     Returns
     -------
@@ -183,7 +193,7 @@ def production_shares(*, year: int = 2024, minerals: list[str] | None = None) ->
     """
     col = _check_year(year)
     frames = []
-    for spec in _select(minerals):
+    for spec in _select(minerals, STACK_SERIES if stack_series else AI_MINERALS):
         rows = _series_rows(spec)
         world_total = _world_total(rows, col)
         ctry = rows[rows["row_kind"] == "country"]
