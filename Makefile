@@ -16,7 +16,7 @@ help: ## Show this help
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet -e ".[dev]" --config-settings editable_mode=compat
 	$(BIN)/python -m ipykernel install --sys-prefix --name sovai --display-name "Python (sovai)" >/dev/null
 	@touch $(STAMP)
 
@@ -38,13 +38,13 @@ format: $(STAMP) ## Auto-format code and strip notebook outputs
 report: $(STAMP) ## Build every notebook, figure, table and the HTML index into reports/
 	$(BIN)/sovai build --out reports --jobs $(JOBS)
 
-lab: $(STAMP) ## Open JupyterLab on the notebooks with the project's kernel
-	$(BIN)/jupyter lab notebooks
+lab: $(STAMP) ## Open JupyterLab on the notebooks (start page: notebooks/README.md)
+	cd notebooks && ../$(BIN)/jupyter lab README.md
 
 bench: $(STAMP) ## Run the benchmark scripts (print timings and memory)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done
 
-clean: ## Remove build outputs (reports/) but keep the venv and the data cache
-	rm -rf reports/*/ reports/*.html reports/*.json
+clean: ## Remove build outputs (reports/, except the committed reports/params) but keep the venv and the data cache
+	find reports -mindepth 1 -maxdepth 1 ! -name params ! -name .gitkeep -exec rm -rf {} +
 
 .PHONY: help install test lint format report lab bench clean

@@ -1,12 +1,23 @@
-"""The ``sovai`` command (DESIGN.md §6). Exit codes: 0 ok, 1 a notebook or validation failed, 2 bad usage."""
+"""The ``sovai`` command (DESIGN.md §6). Exit codes: 0 ok, 1 a notebook or validation failed, 2 bad usage.
+
+Settings are read from the user config file (``sovai config show``), then the environment
+(``SOVAI_DATA_MIRROR``, ``SOVAI_OFFLINE``, ``SOVAI_CACHE_DIR``, ``SOVAI_REPORTS_DIR``), then the
+options: ``--mirror PATH`` is accepted by every command that reads data.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A bad option value (exit code 2)."""
 
 
 def _parse_param(values: list[list[str]] | None) -> dict[str, object]:
@@ -14,17 +25,46 @@ def _parse_param(values: list[list[str]] | None) -> dict[str, object]:
 
     params: dict[str, object] = {}
     for key, raw in values or []:
-        params[key] = yaml.safe_load(raw)  # "5" -> 5, "[a, b]" -> list, "true" -> True
+        try:
+            params[key] = yaml.safe_load(raw)  # "5" -> 5, "[a, b]" -> list, "true" -> True
+        except yaml.YAMLError as exc:
+            raise UsageError(
+                f"-p {key} {raw!r}: not a valid value ({exc.__class__.__name__}); quote text values"
+            ) from exc
     return params
 
 
+def _apply_mirror(args: argparse.Namespace) -> None:
+    """``--mirror PATH``: the mirror for this command and every kernel it starts."""
+    mirror = getattr(args, "mirror", None)
+    if not mirror:
+        return
+    path = Path(mirror).expanduser().resolve()
+    if not path.is_dir():
+        raise UsageError(f"--mirror {mirror}: not a folder")
+    os.environ["SOVAI_DATA_MIRROR"] = str(path)
+
+
+def _local_presence(entries) -> tuple[int, int]:
+    """Files of ``entries`` present in the mirror, and in the mirror or the cache (existence only)."""
+    from sovai import paths
+
+    mirror, cache = paths.mirror_dir(), paths.cache_dir()
+    in_mirror = {e.key for e in entries if mirror is not None and (mirror / e.key).is_file()}
+    local = in_mirror | {e.key for e in entries if (cache / e.key).is_file()}
+    return len(in_mirror), len(local)
+
+
 def _cmd_data(args: argparse.Namespace) -> int:
-    from sovai import registry
+    from sovai import paths, registry
     from sovai.errors import SovaiError
 
     if args.action == "list":
         reg = registry.load_registry()
         folders = sorted({e.folder for e in reg.values()})
+        mirror, cache = paths.mirror_dir(), paths.cache_dir()
+        print(f"{'source folder':34s} {'files':>5s} {'MB':>8s}  {'local':>11s}  licence")
+        complete = 0
         for folder in folders:
             ents = [e for e in reg.values() if e.folder == folder]
             size = sum(e.size for e in ents)
@@ -33,8 +73,16 @@ def _cmd_data(args: argparse.Namespace) -> int:
                 if ents[0].non_commercial
                 else (" [licence unclear]" if ents[0].licence_flag else "")
             )
-            print(f"{folder:34s} {len(ents):4d} file(s) {size / 1e6:8.2f} MB  {ents[0].licence}{flag}")
+            in_mirror, local = _local_presence(ents)
+            where = "mirror" if in_mirror == local and local else ("cache" if not in_mirror and local else "both")
+            where = where if local else "-"
+            complete += local == len(ents)
+            print(f"{folder:34s} {len(ents):5d} {size / 1e6:8.2f}  {local:4d} {where:6s}  {ents[0].licence}{flag}")
         print(f"{len(reg)} files pinned in {registry.paths.REGISTRY_FILE}")
+        print(
+            f"local: {complete}/{len(folders)} source folders complete; mirror {mirror or 'none set'}; cache {cache}"
+            + ("" if complete == len(folders) else f". Missing files: {paths.offline_help()}")
+        )
         return EXIT_OK
     if args.action == "verify":
         problems = registry.verify(mirror=args.mirror)
@@ -65,19 +113,52 @@ def _cmd_data(args: argparse.Namespace) -> int:
 def _cmd_validate(args: argparse.Namespace) -> int:
     from sovai.categorical import validate_file
 
-    problems = validate_file(args.file, sheet=args.sheet)
+    warnings: list[str] = []
+    problems = validate_file(args.file, sheet=args.sheet, warnings=warnings)
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
-        print(f"{args.file}: {len(problems)} problem(s)", file=sys.stderr)
+        print(f"{args.file}: {len(problems)} problem(s), {len(warnings)} warning(s)", file=sys.stderr)
         return EXIT_FAILED
-    print(f"{args.file}: valid")
+    print(f"{args.file}: valid" + (f" ({len(warnings)} warning(s))" if warnings else ""))
+    return EXIT_OK
+
+
+def _list_notebooks(stream=None) -> int:
+    """``sovai build --list``: every notebook, what it answers, its parameters with defaults."""
+    from sovai import paths, report
+
+    stream = stream or sys.stdout
+    files = report.discover_notebooks()
+    template = paths.NOTEBOOKS_DIR / f"{report.PROFILE_STEM}.ipynb"
+    if template.exists():
+        files.append(template)
+    for path in files:
+        nb = report.read_notebook_json(path)
+        title, description = report.describe_notebook(path)
+        extra = "  (run per country: sovai profile ISO3)" if path.stem == report.PROFILE_STEM else ""
+        print(f"{path.stem}  {title}{extra}", file=stream)
+        if description:
+            print(f"    {description}", file=stream)
+        for p in report.parameter_schema(nb, path).values():
+            if p.name in report.PATH_PARAMETERS:
+                continue
+            allowed = f"  [one of: {', '.join(p.choices)}]" if p.choices else ""
+            bounds = f"  [{p.bounds[0]:g}–{p.bounds[1]:g}]" if p.bounds else ""
+            default = json.dumps(p.default, ensure_ascii=False)
+            print(f"    -p {p.name} {default}  ({p.kind}) {p.comment}{allowed}{bounds}", file=stream)
+        print(file=stream)
+    print("Set a value with -p KEY VALUE (YAML: 5, true, [a, b], {k: v}); -f FILE for a YAML file.", file=stream)
     return EXIT_OK
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
     from sovai import report
 
+    if args.list:
+        return _list_notebooks()
     return report.build(
         notebooks=args.notebooks or None,
         params=_parse_param(args.param),
@@ -92,24 +173,64 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_profile(args: argparse.Namespace) -> int:
     from sovai import report
 
-    return report.profile(args.iso3, out=Path(args.out) if args.out else None, jobs=args.jobs, fast=args.fast)
+    return report.profile(
+        args.iso3, out=Path(args.out) if args.out else None, jobs=args.jobs, fast=args.fast, force=args.force
+    )
+
+
+def _cmd_config(args: argparse.Namespace) -> int:
+    from sovai import paths
+
+    if args.action == "path":
+        print(paths.config_file())
+        return EXIT_OK
+    if args.action in ("set", "unset"):
+        if not args.key or (args.action == "set" and args.value is None):
+            raise UsageError(f"usage: sovai config {args.action} KEY" + (" VALUE" if args.action == "set" else ""))
+        if args.action == "set" and args.key in ("data.mirror",) and not Path(args.value).expanduser().is_dir():
+            raise UsageError(f"sovai config set {args.key} {args.value}: not a folder")
+        written = paths.set_config(args.key, args.value if args.action == "set" else None)
+        print(
+            f"{written}: {args.key} {'= ' + repr(paths.read_config(written).get(args.key)) if args.action == 'set' else 'removed'}"
+        )
+        return EXIT_OK
+    print(f"config file: {paths.config_file()}" + ("" if paths.config_file().exists() else " (not created yet)"))
+    for key, (env, _kind, meaning) in paths.CONFIG_KEYS.items():
+        value, origin = paths.setting(key)
+        shown = "(not set)" if value is None else value
+        print(f"  {key:13s} = {shown}  [{origin}; env {env}] {meaning}")
+    print(f"  effective: mirror {paths.mirror_dir() or 'none'}; cache {paths.cache_dir()}; offline {paths.offline()}")
+    return EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
-    parser = argparse.ArgumentParser(
-        prog="sovai", description="AI sovereignty analysis: data, build, profiles, validation."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+    from sovai import __version__
 
-    data = sub.add_parser("data", help="pinned raw data: list, fetch, verify")
+    parser = argparse.ArgumentParser(
+        prog="sovai",
+        description="AI sovereignty analysis: data, build, profiles, validation.",
+        epilog="Settings: `sovai config show`. Notebooks and their parameters: `sovai build --list`.",
+    )
+    parser.add_argument("--version", action="version", version=f"sovai {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    mirror = argparse.ArgumentParser(add_help=False)
+    mirror.add_argument(
+        "--mirror", metavar="PATH", help="folder of the raw files (default: $SOVAI_DATA_MIRROR or config data.mirror)"
+    )
+
+    data = sub.add_parser("data", parents=[mirror], help="pinned raw data: list (with local presence), fetch, verify")
     data.add_argument("action", choices=["list", "fetch", "verify"])
-    data.add_argument("--mirror", help="local mirror folder (default: $SOVAI_DATA_MIRROR)")
     data.add_argument("-v", "--verbose", action="store_true")
     data.set_defaults(func=_cmd_data)
 
-    build = sub.add_parser("build", help="execute notebooks with papermill into reports")
-    build.add_argument("notebooks", nargs="*", help="notebook names or paths (default: all in notebooks/)")
+    build = sub.add_parser(
+        "build",
+        parents=[mirror],
+        help="execute notebooks with papermill into reports",
+        description="Execute notebooks into OUT (default reports/); `--list` shows notebooks and parameters.",
+    )
+    build.add_argument("notebooks", nargs="*", help="notebook names, prefixes or paths (default: all in notebooks/)")
     build.add_argument(
         "-p", "--param", nargs=2, action="append", metavar=("KEY", "VALUE"), help="parameter (YAML value)"
     )
@@ -118,19 +239,29 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=int, default=None, help="parallel notebooks (default: number of cores)")
     build.add_argument("--fast", action="store_true", help="smoke mode: every notebook with fast=True")
     build.add_argument("--force", action="store_true", help="ignore the cache and re-run everything")
+    build.add_argument("--list", action="store_true", help="list the notebooks and their parameters, then exit")
     build.set_defaults(func=_cmd_build)
 
-    prof = sub.add_parser("profile", help="country profiles as HTML")
-    prof.add_argument("iso3", nargs="+", help="ISO3 codes or a group name such as G20")
+    prof = sub.add_parser("profile", parents=[mirror], help="country profiles as HTML")
+    prof.add_argument("iso3", nargs="+", help="ISO3 codes, names or a group name such as G20")
     prof.add_argument("--out", help="output folder (default: reports/)")
     prof.add_argument("--jobs", type=int, default=None)
     prof.add_argument("--fast", action="store_true")
+    prof.add_argument("--force", action="store_true", help="ignore the cache")
     prof.set_defaults(func=_cmd_profile)
 
-    val = sub.add_parser("validate", help="check a categorical coding file (CSV/XLSX) against the codebook")
+    val = sub.add_parser(
+        "validate", parents=[mirror], help="check a categorical coding file (CSV/XLSX) against the codebook"
+    )
     val.add_argument("file")
     val.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first sheet)")
     val.set_defaults(func=_cmd_validate)
+
+    cfg = sub.add_parser("config", help="user settings: show, set KEY VALUE, unset KEY, path")
+    cfg.add_argument("action", choices=["show", "set", "unset", "path"], nargs="?", default="show")
+    cfg.add_argument("key", nargs="?", help="data.mirror, data.cache, data.offline or build.out")
+    cfg.add_argument("value", nargs="?")
+    cfg.set_defaults(func=_cmd_config)
     return parser
 
 
@@ -144,14 +275,12 @@ def main(argv: list[str] | None = None) -> int:
     from sovai.errors import SovaiError
 
     try:
+        _apply_mirror(args)
         return int(args.func(args))
     except SovaiError as exc:  # data or input problems: a clear message, no traceback
         print(f"sovai: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    except FileNotFoundError as exc:
-        print(f"sovai: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except ValueError as exc:
+    except (UsageError, FileNotFoundError, ValueError) as exc:
         print(f"sovai: {exc}", file=sys.stderr)
         return EXIT_USAGE
 

@@ -751,6 +751,18 @@ def check_separation(y: pd.Series, X: pd.DataFrame) -> list[str]:
 
 # ------------------------------------------------------------------------------------ fitting
 def fit(spec: ModelSpec, data: pd.DataFrame | None = None) -> ModelFit:
+    """Fit one specification (see :func:`_fit`); a singular information matrix inside statsmodels
+    becomes a :class:`DriverModelError` that names the model."""
+    try:
+        return _fit(spec, data)
+    except np.linalg.LinAlgError as exc:
+        raise DriverModelError(
+            f"model {spec.name!r}: the information matrix is singular ({exc}); the outcome is (quasi-)separated "
+            "or the covariates are collinear in this sample (parameter 'covariates')"
+        ) from exc
+
+
+def _fit(spec: ModelSpec, data: pd.DataFrame | None = None) -> ModelFit:
     """Fit one specification.
 
     Parameters

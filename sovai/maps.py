@@ -12,7 +12,8 @@ Each country is **one** matplotlib path (all its islands and holes), in one of t
 
 - ``"sovai-data"``: countries with a value, coloured by class (one path per country);
 - ``"sovai-missing"``: countries expected in the data (by default the 195 economies sovai codes)
-  with no value, hatched light grey — counted in the legend as "no data (n = …)";
+  with no value, hatched light grey — counted in the legend as "no data (n = …)" ("not coded"
+  on maps of the categorical codings: an uncoded cell is never shown as "no");
 - ``"sovai-context"``: everything else (territories, disputed areas, countries outside the
   region in focus), plain light grey, not counted.
 
@@ -867,13 +868,24 @@ def _draw_panel(
     )
 
 
-def _legend_handles(cls: Classification, counts: dict[str, int] | None, any_missing: bool, any_small: bool):
+#: Legend label of hatched countries: "no data" for measured data; maps of the categorical
+#: codings say "not coded" (no value sourced yet; never read as "no").
+MISSING_LABEL = "no data"
+
+
+def _legend_handles(
+    cls: Classification,
+    counts: dict[str, int] | None,
+    any_missing: bool,
+    any_small: bool,
+    missing_label: str = MISSING_LABEL,
+):
     handles = []
     for label, color in zip(cls.labels, cls.colors):
         text = f"{label} (n = {counts[label]})" if counts is not None else label
         handles.append(Patch(facecolor=color, edgecolor="#888888", linewidth=0.4, label=text))
     if any_missing:
-        text = f"no data (n = {counts['no data']})" if counts is not None else "no data"
+        text = f"{missing_label} (n = {counts['no data']})" if counts is not None else missing_label
         with mpl.rc_context({"hatch.color": MISSING_HATCH, "hatch.linewidth": 0.5}):
             handles.append(Patch(facecolor=MISSING_FACE, edgecolor="#888888", hatch="/////", linewidth=0.4, label=text))
     if any_small:
@@ -993,6 +1005,7 @@ def choropleth(
     ax=None,
     legend: bool = True,
     warn_unmatched: bool = True,
+    missing_label: str = MISSING_LABEL,
 ) -> MapResult:
     """Draw a choropleth of one country variable.
 
@@ -1033,6 +1046,8 @@ def choropleth(
         Draw the legend and caption.
     warn_unmatched
         Warn when data rows have no geometry (they are always listed in the result and caption).
+    missing_label
+        Legend label of the hatched countries without a value (``"not coded"`` for codings).
 
     Returns
     -------
@@ -1073,7 +1088,7 @@ def choropleth(
         ax.set_title(title, fontsize=11, loc="left")
     caption = _caption(source, layer.crs_name, info.unmatched)
     if legend:
-        handles = _legend_handles(cls, info.counts, info.counts["no data"] > 0, bool(info.small_states))
+        handles = _legend_handles(cls, info.counts, info.counts["no data"] > 0, bool(info.small_states), missing_label)
         _add_legend_and_caption(fig, [ax], handles, legend_title, caption, ncols=6, fontsize=8)
     if info.unmatched and warn_unmatched:
         warnings.warn(
@@ -1109,6 +1124,7 @@ def small_multiples(
     simplify_km: float | None = None,
     panel_size: tuple[float, float] = (3.7, 2.0),
     warn_unmatched: bool = True,
+    missing_label: str = MISSING_LABEL,
 ) -> MultiMapResult:
     """One map per panel (e.g. per stack layer) on one shared classification and legend.
 
@@ -1184,14 +1200,18 @@ def small_multiples(
             border_width=0.08,
         )
         display = (panel_titles or {}).get(name, str(name).replace("_", " "))
-        ax.set_title(f"{display}  (no data: {infos[name].counts['no data']})", fontsize=8, loc="left")
+        ax.set_title(f"{display}  ({missing_label}: {infos[name].counts['no data']})", fontsize=8, loc="left")
         axes[name] = ax
     if title:
         fig.suptitle(title, fontsize=11, x=0.01, ha="left", y=1 - 0.05 / fig.get_figheight())
     unmatched = sorted(set().union(*(i.unmatched for i in infos.values()))) if infos else []
     caption = _caption(source, layer.crs_name, unmatched)
     handles = _legend_handles(
-        shared, None, any(i.counts["no data"] for i in infos.values()), any(i.small_states for i in infos.values())
+        shared,
+        None,
+        any(i.counts["no data"] for i in infos.values()),
+        any(i.small_states for i in infos.values()),
+        missing_label,
     )
     _add_legend_and_caption(fig, list(axes.values()), handles, legend_title, caption, ncols=5, fontsize=8)
     if unmatched and warn_unmatched:
@@ -1258,9 +1278,9 @@ def read_rankings(output_dir) -> RankingTables:
     Missing or malformed tables are not an error (the maps notebook draws what exists); each is
     reported in ``problems`` so the notebook can say what is missing. Nothing is fabricated.
     """
-    from pathlib import Path
+    from sovai.report_io import resolve_output_dir
 
-    tables = Path(output_dir) / "tables"
+    tables = resolve_output_dir(output_dir) / "tables"
     wanted = {
         "overall": ("rankings_overall.csv", ["iso3", "score", "rank"]),
         "layers": ("rankings_layers.csv", ["iso3", "layer", "score", "rank"]),
@@ -1344,8 +1364,11 @@ REPORT_STYLES: dict[str, dict] = {
     },
 }
 
-#: Legend labels of boolean codings (false means "not found in the sources checked").
-BOOLEAN_LABELS = {False: "no (not found in the sources checked)", True: "yes"}
+#: Legend labels of boolean codings: false is a coded absence (a source that would have listed
+#: the instrument does not); a cell nobody has sourced is "not coded" (:data:`NOT_CODED`).
+BOOLEAN_LABELS = {False: "no (coded absent)", True: "yes"}
+#: Legend label of countries without a coded value on maps of the categorical codings.
+NOT_CODED = "not coded"
 
 
 def check_variables(variables: Iterable[str], codings: pd.DataFrame | None) -> list[str]:
@@ -1428,8 +1451,9 @@ def report_map(
             print(f"map_{name}: not drawn — {name!r} is not a column of the categorical codings")
             return None
         labels = BOOLEAN_LABELS if _is_boolean(codings[name]) else None
-        result = choropleth(codings, name, source=CATEGORICAL_SOURCE, labels=labels, **common)
+        result = choropleth(codings, name, source=CATEGORICAL_SOURCE, labels=labels, missing_label=NOT_CODED, **common)
     written = save_map(result.fig, name, output_dir, formats, dpi=dpi)
     print(f"map_{name}: {', '.join(p.name for p in written)}")
-    print(result.summary())
+    summary = result.summary()
+    print(summary if name in RANKING_MAPS else summary.replace("no data:", f"{NOT_CODED}:"))
     return result

@@ -80,3 +80,80 @@ def codings_grid(long: pd.DataFrame | None = None) -> pd.DataFrame:
     names = reference_table()["name"]
     out.insert(1, "country", out["iso3"].map(names))
     return out.sort_values(["iso3", "variable"], kind="mergesort").reset_index(drop=True)
+
+
+#: How a coded value reads in a profile (anything else is shown as it is, e.g. a year).
+VALUE_TEXT = {"true": "yes", "false": "no (coded absent in the cited source)"}
+#: What a cell without a sourced value reads as: never "no".
+NOT_CODED = "not coded"
+
+
+def profile_codings(
+    iso3: str,
+    variables: list[str],
+    *,
+    long: pd.DataFrame | None = None,
+    scope: list[str] | None = None,
+) -> pd.DataFrame:
+    """One row per requested variable for a country profile, uncoded variables included.
+
+    Parameters
+    ----------
+    iso3
+        The country.
+    variables
+        Variables to list (in this order).
+    long
+        Long codings (default :func:`sovai.categorical.load_categorical` with ``long=True``).
+    scope
+        Codes whose values are listed (default ``[iso3]``; an EU member adds ``"EUU"`` for
+        EU-level programmes). A variable coded for none of them gets one row reading
+        :data:`NOT_CODED` (missing is never shown as "no").
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``variable, coded_for, value, source_url, source_title, accessed, note``; ``value`` is
+        text ("yes", "no (…)", a year, or "not coded").
+    """
+    if long is None:
+        from sovai import categorical
+
+        long = categorical.load_categorical(long=True)
+    scope = list(scope or [iso3])
+    cols = ["source_url", "source_title", "accessed", "note"]
+    rows = long[long["iso3"].isin(scope) & long["variable"].isin(variables)]
+    rows = rows[rows["value"].notna() & (rows["value"].astype("string").str.strip() != "")]
+    order = {v: i for i, v in enumerate(variables)}
+    out = []
+    for var in variables:
+        sub = rows[rows["variable"] == var].sort_values("iso3", key=lambda s: s.map(lambda c: scope.index(c)))
+        if sub.empty:
+            out.append({"variable": var, "coded_for": iso3, "value": NOT_CODED, **dict.fromkeys(cols, pd.NA)})
+            continue
+        for r in sub.to_dict("records"):
+            text = str(r["value"]).strip()
+            out.append(
+                {
+                    "variable": var,
+                    "coded_for": r["iso3"],
+                    "value": VALUE_TEXT.get(text.lower(), text),
+                    **{c: r.get(c, pd.NA) for c in cols},
+                }
+            )
+    frame = pd.DataFrame(out, columns=["variable", "coded_for", "value", *cols])
+    return frame.sort_values("variable", key=lambda s: s.map(order), kind="mergesort").reset_index(drop=True)
+
+
+def instrument_summary(wide: pd.DataFrame, iso3: str, n_instruments: int) -> str:
+    """One sentence on a country's instrument count and stance, saying "not coded" for missing values."""
+    if iso3 not in wide.index:
+        return f"Instruments: {NOT_CODED} (no variable of {iso3} is coded)."
+    row = wide.loc[iso3]
+    count = row.get("instrument_count", pd.NA)
+    coded = row.get("n_instruments_coded", pd.NA)
+    stance = row.get("stance", pd.NA)
+    count_text = NOT_CODED if pd.isna(count) else f"{int(count)} of {n_instruments}"
+    coded_text = "" if pd.isna(coded) else f" ({int(coded)} of {n_instruments} instruments coded)"
+    stance_text = NOT_CODED if pd.isna(stance) else str(stance)
+    return f"Instruments found: {count_text}{coded_text}; stance: {stance_text}."

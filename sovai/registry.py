@@ -127,8 +127,7 @@ def download(key: str) -> Path:
             pooch.HTTPDownloader(progressbar=False, timeout=60)(ent.url, str(tmp), None)
         except Exception as exc:  # network errors of many kinds
             raise MissingDataError(
-                f"could not download {ent.key} from {ent.url}: {exc}. Offline? Point SOVAI_DATA_MIRROR "
-                "(or --mirror) at a folder holding the raw files, or run `sovai data fetch` when online."
+                f"could not download {ent.key} from {ent.url}: {exc}. Offline? {paths.offline_help()}"
             ) from exc
         _check(tmp, ent, "download")
         os.replace(tmp, target)
@@ -161,11 +160,11 @@ def fetch(key: str, *, mirror: str | os.PathLike | None = None, allow_download: 
     if found is not None:
         return found
     if allow_download is None:
-        allow_download = not os.environ.get("SOVAI_OFFLINE")
+        allow_download = not paths.offline()
     if not allow_download:
         raise MissingDataError(
-            f"raw file {key} is not in the mirror ({_resolve_mirror(mirror)}) nor the cache ({paths.cache_dir()}) "
-            "and downloads are disabled. Run `sovai data fetch` (online) or set SOVAI_DATA_MIRROR to a mirror."
+            f"raw file {key} is not in the mirror ({_resolve_mirror(mirror) or 'none set'}) nor the cache "
+            f"({paths.cache_dir()}) and downloads are off (SOVAI_OFFLINE). {paths.offline_help()}"
         )
     return download(key)
 

@@ -16,16 +16,27 @@ How a build works
    notebook declares is a usage error); a ``-f`` file may also hold per-notebook sections
    (``{"02-rankings": {...}}``). ``output_dir`` is always the absolute build folder (for a
    profile ``OUT/profiles/ISO3``, and its ``reports_dir`` the build folder, whose rankings
-   tables it reuses). Unknown keys in a parameter file are errors naming the file.
+   tables it reuses). Unknown keys in a parameter file are errors naming the file. Every value
+   is checked against the notebook's parameter schema (:func:`parameter_schema`: the kind of the
+   literal default, choices and ranges listed in its comment) before any kernel starts; all
+   problems are reported at once, one line each, with "did you mean" for near misses. Offline
+   (``SOVAI_OFFLINE``), a build whose raw files are not all local stops here too, in one
+   paragraph (:func:`check_data_available`).
 3. **Order**: notebooks run in parallel (``--jobs``, default: number of cores), but a notebook
    waits for the notebooks it reads outputs from: :data:`DEPENDS_ON` plus the notebook's own
    ``metadata.sovai.depends_on`` list. Profiles run after the report notebooks they depend on.
 4. **Cache**: a notebook is skipped when its cache key is unchanged and its outputs exist. The
    key hashes the notebook's cell sources, its resolved parameters, the package (version and the
    sha256 of every ``sovai/**/*.py`` and ``registry.toml``), the input data (pinned registry
-   hashes and every file under ``data/``), the Python version and the keys of its dependencies.
-   Records live in ``OUTPUT_DIR/.cache/records/``; each stores the hash of every ingredient, so
-   a re-run says why (``[02-rankings] started (parameters changed)``).
+   hashes and every file under ``data/``), the Python version and, per dependency, its key and
+   the sha256 of the tables it wrote as they are now. Records live in
+   ``OUTPUT_DIR/.cache/records/``; each stores the hash of every ingredient and of every output
+   file, so a re-run says why (``[02-rankings] started (parameters changed)``), and an output
+   changed outside the build (a notebook run by hand into the report folder) makes its notebook
+   run again. Building some notebooks also plans the notebooks and profiles already built in
+   ``OUT`` that depend on them (they run when the tables they read changed), so a folder never
+   mixes a new ranking with maps of the old one; profiles record their settings and the index
+   marks those built with other settings than the current ones.
 5. **Execute**: ``--jobs`` worker threads each run one notebook at a time in a kernel of the
    running interpreter (``sys.executable``: the kernel is always the virtual environment's
    Python, whatever kernelspecs are installed), with cwd ``notebooks/``,
@@ -243,10 +254,200 @@ def notebook_parameters(nb: dict, path: Path | str = "<notebook>") -> dict[str, 
     return {}
 
 
+@dataclass(frozen=True)
+class Parameter:
+    """One entry of a notebook's ``parameters`` cell: name, literal default and its comment.
+
+    ``kind`` comes from the default (``bool``, ``int``, ``float``, ``str``, ``list``, ``dict`` or
+    ``any`` for ``None``); ``choices`` from a comment listing the allowed words (``a | b | c``,
+    ``…: a, b, c`` or ``"a" or "b"``, the default among them); ``bounds`` from a range such as
+    ``(0-1)`` or ``(0-10,000)`` in the comment of a numeric parameter.
+    """
+
+    name: str
+    default: Any
+    comment: str
+    kind: str
+    choices: tuple[str, ...] = ()
+    bounds: tuple[float, float] | None = None
+
+
+_PARENS = re.compile(r"\([^()]*\)")
+_RANGE = re.compile(r"\((-?\d[\d,]*(?:\.\d+)?)\s*[-–]\s*(-?\d[\d,]*(?:\.\d+)?)\)")
+_WORD = re.compile(r"^[A-Za-z0-9_.+-]+$")
+
+
+def _kind(value: Any) -> str:
+    for kind, types in (("bool", bool), ("int", int), ("float", float), ("str", str), ("list", (list, tuple))):
+        if isinstance(value, types):
+            return kind
+    return "dict" if isinstance(value, dict) else "any"
+
+
+def _choices(comment: str, default: Any) -> tuple[str, ...]:
+    """Allowed words listed in a parameter comment (empty when the comment lists none)."""
+    text = _PARENS.sub(" ", comment)
+    if ":" in text:
+        text = text.rsplit(":", 1)[1]
+    tokens = [t.strip().strip("\"'").strip() for t in re.split(r"\||,|\bor\b", text)]
+    tokens = [t for t in tokens if t]
+    if len(tokens) < 2 or not all(_WORD.match(t) for t in tokens):
+        return ()
+    values = [default] if isinstance(default, str) else list(default) if isinstance(default, (list, tuple)) else None
+    if not values or not all(isinstance(v, str) and v in tokens for v in values):
+        return ()
+    return tuple(dict.fromkeys(tokens))
+
+
+def _bounds(comment: str, default: Any) -> tuple[float, float] | None:
+    if _kind(default) not in ("int", "float"):
+        return None
+    for lo, hi in _RANGE.findall(comment):
+        a, b = float(lo.replace(",", "")), float(hi.replace(",", ""))
+        if a < b and a <= default <= b:
+            return (a, b)
+    return None
+
+
+def parameter_schema(nb: dict, path: Path | str = "<notebook>") -> dict[str, Parameter]:
+    """The notebook's parameters with their defaults, comments, kinds, choices and bounds.
+
+    Read from the ``parameters`` cell without a kernel (:mod:`ast` and the line comments), so
+    bad values are reported before any notebook starts (:func:`check_parameters`).
+    """
+    defaults = notebook_parameters(nb, path)
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            lines = _cell_source(cell).splitlines()
+            out: dict[str, Parameter] = {}
+            for node in ast.parse(_cell_source(cell)).body:
+                target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+                if not isinstance(target, ast.Name) or target.id not in defaults:
+                    continue
+                line = lines[node.end_lineno - 1] if node.end_lineno else ""
+                comment = line.split("#", 1)[1].strip() if "#" in line else ""
+                default = defaults[target.id]
+                kind = _kind(default)
+                if isinstance(node, ast.AnnAssign):  # an annotation wins over the default's type
+                    kind = {"int": "int", "float": "float", "str": "str", "bool": "bool"}.get(
+                        ast.unparse(node.annotation), kind
+                    )
+                out[target.id] = Parameter(
+                    target.id, default, comment, kind, _choices(comment, default), _bounds(comment, default)
+                )
+            return out
+    return {}
+
+
+_KIND_TEXT = {
+    "bool": "true or false",
+    "int": "a whole number",
+    "float": "a number",
+    "str": "a text",
+    "list": "a list such as [a, b]",
+    "dict": "a mapping such as {key: value}",
+}
+
+
+def _did_you_mean(value: str, options: Iterable[str]) -> str:
+    import difflib
+
+    options = list(options)
+    lower = {o.lower(): o for o in options}
+    close = difflib.get_close_matches(str(value).lower(), list(lower), n=3, cutoff=0.6)
+    return f" (did you mean {' or '.join(repr(lower[c]) for c in close)}?)" if close else ""
+
+
+def check_parameter(param: Parameter, value: Any) -> str | None:
+    """What is wrong with ``value`` for ``param`` (``None`` when it is acceptable)."""
+    kind, shown = param.kind, f"{value!r} ({type(value).__name__})"
+    if kind == "bool" and not isinstance(value, bool):
+        return f"expected {_KIND_TEXT[kind]}, got {shown}"
+    if kind == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+        if not (isinstance(value, float) and value.is_integer()):
+            return f"expected {_KIND_TEXT[kind]}, got {shown}"
+    if kind == "float" and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        return f"expected {_KIND_TEXT[kind]}, got {shown}"
+    if kind == "str" and not isinstance(value, str):
+        return f"expected {_KIND_TEXT[kind]}, got {shown}"
+    if kind == "list" and not isinstance(value, (list, tuple)):
+        return f"expected {_KIND_TEXT[kind]}, got {shown}"
+    if kind == "dict" and not isinstance(value, dict):
+        return f"expected {_KIND_TEXT[kind]}, got {shown}"
+    if param.choices:
+        values = [value] if isinstance(value, str) else list(value) if isinstance(value, (list, tuple)) else []
+        bad = [v for v in values if v not in param.choices]
+        if bad:
+            hint = _did_you_mean(bad[0], param.choices)
+            return f"{bad[0]!r} is not one of {', '.join(param.choices)}{hint}"
+    if param.bounds is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
+        lo, hi = param.bounds
+        if not lo <= value <= hi:
+            return f"{value!r} is outside the range {lo:g}–{hi:g}"
+    return None
+
+
+def check_parameters(
+    stem: str, schema: dict[str, Parameter], values: dict[str, Any], origin: dict[str, str]
+) -> list[str]:
+    """One line per bad value among ``values`` (``origin`` says where each came from)."""
+    problems = []
+    for name in sorted(values):
+        if name in PATH_PARAMETERS or name not in schema:
+            continue
+        why = check_parameter(schema[name], values[name])
+        if why:
+            problems.append(f"{stem}: parameter {name!r} (from {origin.get(name, 'the notebook')}): {why}")
+    return problems
+
+
+def notebook_description(nb: dict) -> tuple[str, str]:
+    """A notebook's title (``metadata.sovai.title`` or its first heading) and one-line description.
+
+    The description is ``metadata.sovai.description`` or the first sentence of the first
+    markdown cell's prose.
+    """
+    meta = nb.get("metadata", {}).get("sovai", {}) or {}
+    title, prose = meta.get("title", ""), ""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            text = _cell_source(cell)
+            lines = [ln.strip() for ln in text.splitlines()]
+            heading = next((ln.lstrip("# ").strip() for ln in lines if ln.startswith("#")), "")
+            title = title or re.sub(r"^\d+\s*[—-]\s*", "", heading)
+            body = " ".join(ln for ln in lines if ln and not ln.startswith("#") and not ln.startswith("*"))
+            prose = re.split(r"(?<=[.?!:;])\s", body, maxsplit=1)[0] if body else ""
+            break
+    stem = nb.get("metadata", {}).get("sovai", {}).get("stem", "")
+    text = str(meta.get("description") or DESCRIPTIONS.get(stem) or prose).rstrip(":;")
+    if len(text) > 160:
+        text = text[:157].rsplit(" ", 1)[0] + "…"
+    return title, text
+
+
+#: One-line descriptions of the report notebooks (``metadata.sovai.description`` wins).
+DESCRIPTIONS = {
+    "01-data-overview": "What the analysis is built from: every raw source, its licence and country coverage, and the coverage of the codings.",
+    "02-rankings": "Claim 2: countries ranked on each of the 10 layers of the AI stack and overall, with rank intervals.",
+    "03-maps": "World maps of the codings (stance, instruments, drivers) and of the overall and layer ranks.",
+    "04-drivers": "Claim 1: which drivers (security, resilience, economy, culture-language) go with which instruments.",
+    "05-chokepoints": "Claim 3: how concentrated world supply of each stack input is (HHI, top-1 and top-3 shares).",
+    "06-managed-interdependence": "Claim 4: dependencies by layer, bloc exposure, coalitions covering every chokepoint, diversification.",
+    "07-country-profile": "One country on every dimension: layer ranks, instruments with sources, drivers, exposure.",
+}
+
+
 def notebook_source_hash(nb: dict) -> str:
     """sha256 of a notebook's cell types and sources (outputs and metadata are ignored)."""
     cells = [[c.get("cell_type"), _cell_source(c)] for c in nb.get("cells", [])]
     return _sha256_bytes(_json(cells).encode())
+
+
+def describe_notebook(path: Path) -> tuple[str, str]:
+    """Title and one-line description of the notebook file ``path`` (see :func:`notebook_description`)."""
+    nb = read_notebook_json(path)
+    nb.setdefault("metadata", {}).setdefault("sovai", {}).setdefault("stem", Path(path).stem)
+    return notebook_description(nb)
 
 
 def discover_notebooks(notebooks_dir: Path | None = None) -> list[Path]:
@@ -267,8 +468,14 @@ def _resolve_notebook_arg(arg: str, notebooks_dir: Path) -> Path:
     matches = sorted(q for q in notebooks_dir.glob("*.ipynb") if q.stem.startswith(stem + "-") or q.stem == stem)
     if len(matches) == 1:
         return matches[0].resolve()
-    available = ", ".join(q.stem for q in sorted(notebooks_dir.glob("*.ipynb"))) or "none"
-    raise FileNotFoundError(f"notebook {arg!r} not found in {notebooks_dir} (available: {available})")
+    stems = [q.stem for q in sorted(notebooks_dir.glob("*.ipynb"))]
+    if len(matches) > 1:
+        raise FileNotFoundError(f"notebook {arg!r} is ambiguous: {', '.join(q.stem for q in matches)}")
+    hint = _did_you_mean(stem, stems + [s.split("-", 1)[-1] for s in stems])
+    for s_ in stems:  # "mpas" -> "maps" -> "03-maps"
+        hint = hint.replace(repr(s_.split("-", 1)[-1]), repr(s_))
+    available = ", ".join(stems) or "none"
+    raise FileNotFoundError(f"notebook {arg!r} not found in {notebooks_dir}{hint}; available: {available}")
 
 
 def _load_yaml(path: Path) -> dict[str, Any]:
@@ -356,7 +563,8 @@ class Progress:
         """Report that ``name`` started cell ``index`` of ``total``."""
         with self.lock:
             self.current[name] = f"cell {index}/{total}"
-            self._emit(None if self.tty else f"[{name}] cell {index}/{total}")
+            if self.tty:  # piped (CI, a log file): only start, finish and failures, not every cell
+                self._emit(None)
 
     def event(self, name: str, message: str, *, finished: bool = False) -> None:
         """Print a line about ``name`` (``finished`` counts it as done)."""
@@ -414,6 +622,11 @@ def _sovai_snapshot():
     import os, sys, types, warnings
     import matplotlib, matplotlib.pyplot
     import numpy
+    # load the backend now: importing the inline backend turns interactive mode on (IPython's
+    # matplotlib integration), which is what shows a figure at the end of a cell. Snapshotting
+    # before that would restore interactive=False after the first notebook, and later notebooks
+    # in the warm kernel would show no figure that they do not display explicitly
+    matplotlib.pyplot.switch_backend(matplotlib.get_backend())
     rc = dict(matplotlib.rcParams.copy())
     rc.pop("backend", None)
     sys.modules["_sovai_kernel_state"] = types.SimpleNamespace(
@@ -669,8 +882,20 @@ def external_resources(html_text: str) -> list[str]:
     return _EXTERNAL_RE.findall(html_text)
 
 
-def export_html(nb, title: str) -> str:
+#: Added to every notebook and profile page: a link back to the index, and wide tables that
+#: scroll inside their box instead of being cut off at the page edge.
+_PAGE_NAV = (
+    "<style>.sovai-nav{font-family:system-ui,sans-serif;font-size:.9rem;padding:.5rem 1rem;"
+    "border-bottom:1px solid #ddd;background:#fafafa}.jp-RenderedHTMLCommon table{display:block;"
+    "overflow-x:auto;max-width:100%}.jp-OutputArea-output pre{overflow-x:auto}</style>"
+    "<nav class='sovai-nav'><a href='{back}'>← sovai report index</a> · {title}</nav>"
+)
+
+
+def export_html(nb, title: str, back: str | None = "../index.html") -> str:
     """Export an executed notebook to self-contained HTML (see :func:`_html_exporter`).
+
+    ``back`` is the relative link to the index shown at the top of the page (``None``: none).
 
     Raises
     ------
@@ -678,6 +903,9 @@ def export_html(nb, title: str) -> str:
         If the page would still load a script or stylesheet from the network.
     """
     body, _ = _html_exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    if back is not None:
+        nav = _PAGE_NAV.replace("{back}", html.escape(back, quote=True)).replace("{title}", html.escape(title))
+        body = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + nav, body, count=1)
     bad = external_resources(body)
     if bad:
         raise RuntimeError(f"HTML export of {title} references external resources: {bad[:3]}")
@@ -687,6 +915,38 @@ def export_html(nb, title: str) -> str:
 # --------------------------------------------------------------------------------------------
 # the builder
 # --------------------------------------------------------------------------------------------
+
+
+def unknown_country_message(selection, parameter: str) -> str | None:
+    """A one-line error for the entries of ``selection`` that are no country or group, with
+    "did you mean" suggestions (ISO3 codes, names and group names); ``None`` if all resolve."""
+    import difflib
+
+    from sovai.countries import GROUPS, reference_table, resolve_countries
+
+    items = [selection] if isinstance(selection, str) else list(selection or [])
+    bad = []
+    for item in items:
+        try:
+            resolve_countries([item], parameter=parameter)
+        except ValueError:
+            bad.append(str(item))
+    if not bad:
+        return None
+    ref = reference_table()
+    ref = ref[ref["target"]] if "target" in ref.columns else ref
+    options = {code.lower(): f"{code} ({name})" for code, name in zip(ref.index, ref["name"])}
+    options.update({str(name).lower(): f"{code} ({name})" for code, name in zip(ref.index, ref["name"])})
+    options.update({g.lower(): f"{g} (group)" for g in GROUPS})
+    parts = []
+    for name in bad:
+        close = difflib.get_close_matches(name.lower(), list(options), n=3, cutoff=0.6)
+        hint = f" — did you mean {' or '.join(dict.fromkeys(options[c] for c in close))}?" if close else ""
+        parts.append(f"{name!r}{hint}")
+    return (
+        f"parameter {parameter!r}: not a country or group: {'; '.join(parts)}. "
+        f"Give ISO3 codes (DEU), names (Germany) or a group ({', '.join(GROUPS)})."
+    )
 
 
 class Builder:
@@ -712,6 +972,8 @@ class Builder:
         self.inputs = input_hashes(self.data_dir)
         self.package = package_fingerprint()
         self.inputs_key = _sha256_bytes(_json([self.inputs, self.package]).encode())
+        #: settings of the profiles this build considers current (see :meth:`profile_signature`)
+        self.profile_reference: dict | None = None
         _umask()  # read the umask now, in the main thread, before worker threads write files
 
     # -- records -----------------------------------------------------------------------------
@@ -750,7 +1012,10 @@ class Builder:
             remembered = {}
         from sovai.countries import resolve_countries
 
-        codes = resolve_countries(selection, parameter=parameter)
+        try:
+            codes = resolve_countries(selection, parameter=parameter)
+        except ValueError as exc:
+            raise ValueError(unknown_country_message(selection, parameter) or str(exc)) from None
         remembered = dict(list(remembered.items())[-15:])  # a few selections, not every one ever made
         remembered[key] = codes
         atomic_write_text(path, json.dumps(remembered, indent=1, sort_keys=True) + "\n")
@@ -891,18 +1156,73 @@ class Builder:
                 pass
 
     def _dep_keys(self, job: Job) -> dict[str, str | None]:
+        """Per dependency: its cache key and the hashes of the tables it wrote, as they are now.
+
+        So a notebook re-runs when the tables it reads change, whether its dependency was rebuilt
+        under other parameters or a table was overwritten outside the build.
+        """
         keys: dict[str, str | None] = {}
         for d in job.depends_on:
             rec = self.read_record(f"notebook-{d}")
-            keys[d] = rec.get("key") if rec else None
+            if not rec:
+                keys[d] = None
+                continue
+            tables = sorted(f for f in rec.get("outputs", []) if f.startswith("tables/"))
+            hashes = {f: self._file_sha(f, rec.get("output_files", {}).get(f)) for f in tables}
+            keys[d] = _sha256_bytes(_json([rec.get("key"), hashes]).encode())
         return keys
+
+    def _file_sha(self, rel: str, known: list | None = None) -> str | None:
+        """sha256 of ``OUT/rel`` (``None`` if missing); ``known`` = recorded ``[size, mtime_ns, sha]``
+        is trusted while size and modification time are unchanged."""
+        path = self.out / rel
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        if known and len(known) == 3 and known[0] == st.st_size and known[1] == st.st_mtime_ns:
+            return known[2]
+        return _sha256_file(path)
+
+    def _fingerprints(self, files: Iterable[str]) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for rel in sorted(files):
+            path = self.out / rel
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            out[rel] = [st.st_size, st.st_mtime_ns, _sha256_file(path)]
+        return out
+
+    def built_profiles(self) -> list[str]:
+        """ISO3 codes of the profiles that have a record in this folder (sorted)."""
+        if not self.records_dir.is_dir():
+            return []
+        return sorted(p.stem.removeprefix("profile-") for p in self.records_dir.glob("profile-*.json"))
+
+    def profile_signature(self, job_or_record: Job | dict) -> dict:
+        """What makes profiles comparable: their parameters (without the country and paths) and
+        the state of the tables they read (the dependency hashes of :meth:`_dep_keys`)."""
+        if isinstance(job_or_record, Job):
+            params, upstream = job_or_record.params, self._dep_keys(job_or_record)
+        else:
+            params, upstream = job_or_record.get("params", {}), job_or_record.get("upstream_keys")
+        settings = {k: v for k, v in params.items() if k not in (*PATH_PARAMETERS, "iso3")}
+        return {"settings": settings, "upstream": upstream}
+
+    def changed_outputs(self, rec: dict) -> list[str]:
+        """Outputs of a record whose content differs from what the build wrote (sorted)."""
+        recorded = rec.get("output_files") or {}
+        return sorted(rel for rel, known in recorded.items() if self._file_sha(rel, known) != known[2])
 
     def _try_cache(self, job: Job) -> bool:
         deps = self._dep_keys(job)
         job.key_parts = self.key_parts(job, deps)
         job.key = self.cache_key(job, deps)
         rec = self.read_record(job.record_id)
-        if not self.force and rec and rec.get("key") == job.key and self._outputs_exist(rec):
+        changed = self.changed_outputs(rec) if rec and not self.force and rec.get("key") == job.key else []
+        if not self.force and rec and rec.get("key") == job.key and self._outputs_exist(rec) and not changed:
             job.status, job.duration = "cached", float(rec.get("duration_s", 0.0))
             self._failure_path(job.record_id).unlink(missing_ok=True)
             self.progress.event(job.name, "up to date (cached)", finished=True)
@@ -913,8 +1233,11 @@ class Builder:
             job.reason = "never built"
         elif rec.get("key") != job.key:
             old = rec.get("key_parts", {})
-            changed = [k for k, v in job.key_parts.items() if old.get(k) != v]
-            job.reason = ", ".join(changed) + " changed" if changed else "cache key changed"
+            parts = [k for k, v in job.key_parts.items() if old.get(k) != v]
+            job.reason = ", ".join(parts) + " changed" if parts else "cache key changed"
+        elif changed:
+            shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+            job.reason = f"outputs changed outside the build: {shown}"
         else:
             job.reason = "outputs missing"
         return False
@@ -1091,10 +1414,19 @@ class Builder:
         t_html = time.perf_counter()
         page = export_html(nb, title)
         html_s = time.perf_counter() - t_html
+        not_shown = figures_not_displayed(nb, [self.out / f for f in outputs], page)
+        if not_shown:
+            self.progress.event(job.name, f"WARNING: figure(s) saved but not shown in the page: {', '.join(not_shown)}")
         atomic_write_text(job.ipynb, text)
         atomic_write_text(job.html, page)
+        if job.kind == "notebook":
+            title, description = describe_notebook(job.source)
+        else:
+            title, description = _profile_title(nb, job.name), ""
         record = {
             "name": job.name,
+            "title": title,
+            "description": description,
             "kind": job.kind,
             "key": job.key,
             "key_parts": job.key_parts,
@@ -1111,6 +1443,9 @@ class Builder:
             },
             "headlines": headlines,
             "outputs": outputs,
+            "output_files": self._fingerprints(outputs),
+            "upstream_keys": self._dep_keys(job),
+            "figures_not_displayed": not_shown,
             "sources": sources,
             "ipynb": job.ipynb.relative_to(self.out).as_posix(),
             "html": job.html.relative_to(self.out).as_posix(),
@@ -1155,6 +1490,23 @@ class Builder:
         atomic_write_text(self.out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
         atomic_write_text(self.out / "index.html", render_index(self.out, manifest))
 
+    def _mark_profile(self, e: dict, rec: dict) -> dict:
+        """Add ``settings``, ``current`` and ``differs`` (what differs from :attr:`profile_reference`)."""
+        sig = self.profile_signature(rec)
+        e["settings"] = sig["settings"]
+        ref = self.profile_reference
+        if ref is None:
+            return e
+        names = sorted(set(sig["settings"]) | set(ref["settings"]))
+        differs = [k for k in names if sig["settings"].get(k) != ref["settings"].get(k)]
+        upstream = ref.get("upstream") or {}
+        stale = sorted(
+            d for d in set(upstream) | set(sig["upstream"] or {}) if (sig["upstream"] or {}).get(d) != upstream.get(d)
+        )
+        differs += [f"tables of {d}" for d in stale]
+        e["current"], e["differs"] = not differs, differs
+        return e
+
     def manifest(self, recs: list[dict], fails: list[dict], ran: list[Job], settings: dict[str, Any]) -> dict:
         """The build manifest (see the module docstring)."""
         fail_by = {(f["kind"], f["name"]): f for f in fails}
@@ -1171,7 +1523,7 @@ class Builder:
             return e
 
         notebooks = {r["name"]: entry(r) for r in recs if r["kind"] == "notebook"}
-        profiles = {r["name"]: entry(r) for r in recs if r["kind"] == "profile"}
+        profiles = {r["name"]: self._mark_profile(entry(r), r) for r in recs if r["kind"] == "profile"}
         for f in fails:  # failures without any good output yet
             target = notebooks if f["kind"] == "notebook" else profiles
             if f["name"] not in target:
@@ -1205,6 +1557,50 @@ class Builder:
             "profiles": profiles,
             "data_sources": sources,
         }
+
+
+def _profile_title(nb, iso3: str) -> str:
+    """The country name a profile shows in its first heading (``## Germany (DEU)``), or ``""``."""
+    pattern = re.compile(r"^##\s+(.+?)\s+\(" + re.escape(iso3) + r"\)", re.MULTILINE)
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []) or []:
+            text = (out.get("data") or {}).get("text/markdown")
+            if text:
+                m = pattern.search("".join(text) if isinstance(text, list) else text)
+                if m:
+                    return m.group(1)
+    return ""
+
+
+def figures_not_displayed(nb, files: Iterable[Path], page: str | None = None) -> list[str]:
+    """PNG figures among ``files`` whose bytes are not an ``image/png`` output of ``nb`` (or of ``page``).
+
+    Every figure a notebook saves should also be shown where a reader meets it: in the executed
+    notebook and in its HTML page (images are embedded as base64). :func:`sovai.report_io.save_figure`
+    makes the displayed PNG the saved one, so the comparison is by bytes.
+
+    Returns
+    -------
+    list of str
+        File names of the PNGs not displayed, sorted.
+    """
+    import base64
+
+    shown: set[bytes] = set()
+    for cell in nb.get("cells", []):
+        for out in cell.get("outputs", []) or []:
+            data = (out.get("data") or {}).get("image/png")
+            if data:
+                shown.add(base64.b64decode("".join(data) if isinstance(data, list) else data))
+    missing = []
+    for f in files:
+        f = Path(f)
+        if f.suffix.lower() != ".png" or not f.is_file():
+            continue
+        png = f.read_bytes()
+        if png not in shown or (page is not None and base64.b64encode(png).decode("ascii") not in page):
+            missing.append(f.name)
+    return sorted(missing)
 
 
 def _display_path(p: Path) -> str:
@@ -1241,18 +1637,102 @@ def _read_sources(read: Iterable[str], data_dir: Path) -> set[str]:
 # --------------------------------------------------------------------------------------------
 
 _CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b}
-h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1b1b1b;line-height:1.45}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{margin-top:2.2rem;border-bottom:1px solid #ddd;padding-bottom:.3rem}h3{margin:.8rem 0 .4rem}
+nav.top a{margin-right:1rem}
 table{border-collapse:collapse;width:100%;font-size:.9rem}th,td{border:1px solid #ddd;padding:.35rem .5rem;text-align:left;vertical-align:top}
 th{background:#f4f4f4}code{font-size:.85rem}.ok{color:#176b2c}.failed{color:#b00020;font-weight:600}
-.gallery{display:flex;flex-wrap:wrap;gap:1rem}.gallery figure{margin:0;width:15rem}.gallery img{width:15rem;height:auto;border:1px solid #ddd}
-.gallery figcaption{font-size:.8rem;word-break:break-all}.flag{background:#fff3cd;padding:0 .3rem;border-radius:3px;font-size:.8rem}
-.nc{background:#f8d7da}.muted{color:#666;font-size:.85rem}
+.claims{display:grid;grid-template-columns:repeat(auto-fit,minmax(16rem,1fr));gap:1rem}
+.claim{border:1px solid #ddd;border-radius:6px;padding:.8rem}.claim img{width:100%;height:auto;border:1px solid #eee}
+.claim h3{font-size:1rem}.claim p{margin:.3rem 0}
+.gallery{display:flex;flex-wrap:wrap;gap:1rem}.gallery figure{margin:0;width:21rem}.gallery img{width:21rem;height:auto;border:1px solid #ddd}
+.gallery figcaption{font-size:.85rem}.flag{background:#fff3cd;padding:0 .3rem;border-radius:3px;font-size:.8rem}
+.nc{background:#f8d7da}.muted{color:#666;font-size:.85rem}.headline b{font-variant-numeric:tabular-nums}
+ul.profiles{columns:16rem;padding-left:1.2rem}details summary{cursor:pointer}
+"""
+
+#: The report's four quantitative claims (DESIGN.md §1), the notebook that checks each, and the
+#: figure shown for it on the front page (the notebook's first figure when that one is absent).
+CLAIMS = (
+    (
+        "Drivers and instruments",
+        "Countries pursue AI sovereignty for identifiable drivers (security, resilience, economic "
+        "competitiveness, cultural-linguistic inclusion) and respond with a recognisable set of instruments.",
+        "04-drivers",
+        "drivers_coefficients",
+    ),
+    (
+        "Rankings on the AI stack",
+        "Countries can be ranked on each layer of the AI technology stack, and capability is dominated by "
+        "the United States and China.",
+        "02-rankings",
+        "rankings_overall",
+    ),
+    (
+        "Concentrated chokepoints",
+        "The stack has highly concentrated chokepoints, so full-stack sovereignty is structurally infeasible "
+        "for almost every country.",
+        "05-chokepoints",
+        "chokepoints_ranked",
+    ),
+    (
+        "Managed interdependence",
+        "Mapping dependencies by layer, prioritising feasible interventions and diversifying partners is the "
+        "better strategy.",
+        "06-managed-interdependence",
+        "layer_presence",
+    ),
+)
+
+#: Headlines shown with each claim, in this order (those a build recorded; else the first three).
+CLAIM_HEADLINES = {
+    "04-drivers": ("drivers_base_coef_log_gdp", "drivers_base_pvalue_holm_log_gdp", "drivers_base_nobs"),
+    "02-rankings": ("top_country", "rank_USA", "rank_CHN"),
+    "05-chokepoints": ("chokepoints_n_chokepoints", "chokepoints_n_inputs", "chokepoints_gallium_top1_share"),
+    "06-managed-interdependence": (
+        "interdependence_n_full_stack",
+        "interdependence_n_any_layer",
+        "interdependence_smallest_cover_size",
+    ),
+}
+
+_FILTER_JS = """
+document.getElementById('country-filter').addEventListener('input', function (ev) {
+  var q = ev.target.value.toLowerCase();
+  document.querySelectorAll('ul.profiles li').forEach(function (li) {
+    li.style.display = li.getAttribute('data-search').indexOf(q) >= 0 ? '' : 'none';
+  });
+});
 """
 
 
 def _e(x: Any) -> str:
     return html.escape(str(x), quote=True)
+
+
+def format_value(value: Any) -> str:
+    """A headline value for reading: thousands separators, 4 significant digits, no float noise."""
+    if isinstance(value, bool) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return "n/a"
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        if abs(value) < 1e-3:
+            return f"{value:.2e}"
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _headline_html(h: dict) -> str:
+    note = f" <span class='muted'>({_e(h['note'])})</span>" if h.get("note") else ""
+    label = str(h["name"]).replace("_", " ")
+    return f"<span class='headline'>{_e(label)}: <b>{_e(format_value(h['value']))}</b>{note}</span>"
 
 
 def _params_html(params: dict) -> str:
@@ -1266,96 +1746,158 @@ def _status_html(e: dict) -> str:
     return f"<span class='{cls}'>{_e(status)}</span>{err}"
 
 
+def _caption(stem: str) -> str:
+    return stem.replace("_", " ").replace("map ", "map: ", 1).capitalize()
+
+
 def render_index(out: Path, manifest: dict) -> str:
-    """The ``index.html`` page of a build folder: notebooks, profiles, figures, tables, sources."""
+    """The ``index.html`` page of a build folder: the claims, notebooks, profiles, figures, tables, sources.
+
+    Every value that comes from data or a notebook (headlines, names, errors, file names) is
+    escaped; the page loads nothing from the network (one inline script filters the profiles).
+    """
     out = Path(out)
+    nbs = manifest["notebooks"]
+    profs = manifest["profiles"]
+    fig_dir = out / "figures"
+    figures = (
+        sorted(p for p in fig_dir.iterdir() if p.is_file() and not p.name.startswith(".")) if fig_dir.is_dir() else []
+    )
+    stems = sorted({p.stem for p in figures})
+    by_notebook: dict[str, list[str]] = {}
+    for name, e in sorted(nbs.items()):
+        for f in e.get("outputs", []):
+            if f.startswith("figures/") and f.endswith(".png") and Path(f).stem in stems:
+                by_notebook.setdefault(name, []).append(Path(f).stem)
+    owned = {s for v in by_notebook.values() for s in v}
+    if set(stems) - owned:
+        by_notebook["other"] = sorted(set(stems) - owned)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>sovai report</title>",
+        "<title>Is AI sovereignty possible? — sovai reconstruction</title>",
         f"<style>{_CSS}</style></head><body>",
-        "<h1>sovai — Is AI sovereignty possible? (open-data reconstruction)</h1>",
+        "<h1>Is AI sovereignty possible? An open-data reconstruction</h1>",
         "<p class='muted'>A reconstruction from open data and cited codings of the analysis in Brookings/CEPS (2026), "
-        "<em>Is AI sovereignty possible? Balancing autonomy and interdependence</em>. "
-        f"sovai {_e(manifest['sovai']['version'])}, git commit <code>{_e(manifest.get('git_commit') or 'n/a')}</code>. "
+        "<em>Is AI sovereignty possible? Balancing autonomy and interdependence</em> (the report's own appendix "
+        "tables are not public). "
+        f"sovai {_e(manifest['sovai']['version'])}, git commit <code>{_e((manifest.get('git_commit') or 'n/a')[:12])}</code>. "
         "Full provenance: <a href='manifest.json'>manifest.json</a>.</p>",
+        "<nav class='top'><a href='#claims'>The four claims</a><a href='#notebooks'>Notebooks</a>"
+        "<a href='#profiles'>Country profiles</a><a href='#figures'>Figures</a><a href='#tables'>Tables</a>"
+        "<a href='#sources'>Data sources</a><a href='#build'>Build</a></nav>",
     ]
+    # the claims
+    parts.append("<h2 id='claims'>The report's four claims, checked</h2><div class='claims'>")
+    for i, (title, claim, stem, figure) in enumerate(CLAIMS, 1):
+        e = nbs.get(stem)
+        parts.append(f"<div class='claim'><h3>{i}. {_e(title)}</h3><p>{_e(claim)}</p>")
+        if e and e.get("html"):
+            shown = figure if figure in by_notebook.get(stem, []) else next(iter(by_notebook.get(stem, [])), None)
+            if shown:
+                parts.append(
+                    f"<a href='{_e(e['html'])}'><img src='figures/{_e(shown)}.png' alt='{_e(_caption(shown))}'></a>"
+                )
+            recorded = e.get("headlines", {})
+            heads = [recorded[n] for n in CLAIM_HEADLINES.get(stem, ()) if n in recorded]
+            heads = heads or sorted(recorded.values(), key=lambda h: h["name"])[:3]
+            parts.append("".join(f"<p>{_headline_html(h)}</p>" for h in heads))
+            parts.append(f"<p><a href='{_e(e['html'])}'>Read notebook {_e(stem)} →</a></p>")
+        else:
+            parts.append(
+                f"<p class='muted'>Notebook {_e(stem)} not built yet (<code>sovai build {_e(stem)}</code>).</p>"
+            )
+        parts.append("</div>")
+    parts.append("</div>")
     # notebooks
     parts.append("<h2 id='notebooks'>Notebooks</h2>")
-    nbs = manifest["notebooks"]
     if nbs:
-        parts.append(
-            "<table><tr><th>notebook</th><th>status</th><th>time (s)</th><th>parameters</th><th>headlines</th><th>files</th></tr>"
-        )
+        parts.append("<table><tr><th>notebook</th><th>status</th><th>headline numbers</th><th>settings</th></tr>")
         for name, e in sorted(nbs.items()):
-            links = []
-            if e.get("html"):
-                links.append(f"<a href='{_e(e['html'])}'>{_e(name)}</a>")
-            else:
-                links.append(_e(name))
-            files = f"<a href='{_e(e['ipynb'])}'>ipynb</a>" if e.get("ipynb") else ""
+            title, desc = e.get("title") or name, e.get("description") or DESCRIPTIONS.get(name, "")
+            link = f"<a href='{_e(e['html'])}'>{_e(name)} — {_e(title)}</a>" if e.get("html") else _e(name)
+            files = f" <span class='muted'>(<a href='{_e(e['ipynb'])}'>ipynb</a>)</span>" if e.get("ipynb") else ""
             heads = "<br>".join(
-                f"{_e(h['name'])}: <b>{_e(h['value'])}</b>"
-                for h in sorted(e.get("headlines", {}).values(), key=lambda h: h["name"])
+                _headline_html(h) for h in sorted(e.get("headlines", {}).values(), key=lambda h: h["name"])
+            )
+            params = e.get("params", {})
+            settings = (
+                f"<details><summary>{len(params)} parameters</summary>{_params_html(params)}</details>"
+                if params
+                else ""
             )
             parts.append(
-                f"<tr><td>{links[0]}</td><td>{_status_html(e)}</td><td>{_e(e.get('duration_s', ''))}</td>"
-                f"<td>{_params_html(e.get('params', {}))}</td><td>{heads}</td><td>{files}</td></tr>"
+                f"<tr><td>{link}{files}<br><span class='muted'>{_e(desc)}</span></td><td>{_status_html(e)}</td>"
+                f"<td>{heads}</td><td>{settings}</td></tr>"
             )
         parts.append("</table>")
     else:
         parts.append("<p>No notebooks built yet.</p>")
     # profiles
-    profs = manifest["profiles"]
     parts.append("<h2 id='profiles'>Country profiles</h2>")
     if profs:
-        items = []
-        for name, e in sorted(profs.items()):
-            link = f"<a href='{_e(e['html'])}'>{_e(name)}</a>" if e.get("html") else _e(name)
-            extra = " <span class='failed'>(failed)</span>" if str(e.get("status", "")).startswith("failed") else ""
-            items.append(f"<li>{link}{extra} <span class='muted'>{_e(e.get('duration_s', ''))} s</span></li>")
-        parts.append("<ul>" + "".join(items) + "</ul>")
-    else:
-        parts.append("<p>No profiles built yet (<code>sovai profile ISO3</code>).</p>")
-    # figures
-    parts.append("<h2 id='figures'>Figures</h2>")
-    fig_dir = out / "figures"
-    pngs = sorted(fig_dir.glob("*.png")) if fig_dir.is_dir() else []
-    stems = (
-        sorted({p.stem for p in fig_dir.iterdir() if p.is_file() and not p.name.startswith(".")})
-        if fig_dir.is_dir()
-        else []
-    )
-    if stems:
-        parts.append("<div class='gallery'>")
-        png_stems = {p.stem for p in pngs}
-        for stem in stems:
-            variants = sorted(p for p in fig_dir.glob(f"{stem}.*") if not p.name.startswith("."))
-            links = " ".join(f"<a href='figures/{_e(v.name)}'>{_e(v.suffix.lstrip('.'))}</a>" for v in variants)
-            img = (
-                f"<a href='figures/{_e(stem)}.png'><img src='figures/{_e(stem)}.png' alt='{_e(stem)}'></a>"
-                if stem in png_stems
+        others = [n for n, e in profs.items() if e.get("current") is False]
+        parts.append(
+            "<p><label>Find a country: <input id='country-filter' type='search' placeholder='name or ISO3'></label>"
+            + (
+                f" <span class='muted'>{len(others)} profile(s) were built with other settings than the current ones "
+                "and are marked; rebuild them with <code>sovai profile ISO3</code>.</span>"
+                if others
                 else ""
             )
-            parts.append(f"<figure>{img}<figcaption>{_e(stem)}<br>{links}</figcaption></figure>")
-        parts.append("</div>")
+            + "</p>"
+        )
+        items = []
+        for name, e in sorted(profs.items(), key=lambda kv: str(kv[1].get("title") or kv[0])):
+            label = f"{e['title']} ({name})" if e.get("title") else name
+            link = f"<a href='{_e(e['html'])}'>{_e(label)}</a>" if e.get("html") else _e(label)
+            extra = " <span class='failed'>(failed)</span>" if str(e.get("status", "")).startswith("failed") else ""
+            if e.get("current") is False:
+                extra += f" <span class='flag'>built with other settings: {_e(', '.join(e.get('differs', [])))}</span>"
+            items.append(f"<li data-search='{_e(label.lower())}'>{link}{extra}</li>")
+        parts.append("<ul class='profiles'>" + "".join(items) + "</ul>")
+        parts.append(f"<script>{_FILTER_JS}</script>")
+    else:
+        parts.append("<p>No profiles built yet (<code>sovai profile ISO3</code>).</p>")
+    # figures, grouped by notebook
+    parts.append("<h2 id='figures'>Figures</h2>")
+    if stems:
+        for group, group_stems in by_notebook.items():
+            e = nbs.get(group, {})
+            heading = f"<a href='{_e(e['html'])}'>{_e(group)}</a>" if e.get("html") else _e(group)
+            parts.append(f"<h3>{heading}</h3><div class='gallery'>")
+            for stem in group_stems:
+                variants = [p for p in figures if p.stem == stem]
+                links = " ".join(f"<a href='figures/{_e(v.name)}'>{_e(v.suffix.lstrip('.'))}</a>" for v in variants)
+                img = (
+                    f"<a href='figures/{_e(stem)}.png'><img src='figures/{_e(stem)}.png' alt='{_e(_caption(stem))}'></a>"
+                    if any(v.suffix == ".png" for v in variants)
+                    else ""
+                )
+                parts.append(f"<figure>{img}<figcaption>{_e(_caption(stem))} — {links}</figcaption></figure>")
+            parts.append("</div>")
     else:
         parts.append("<p>No figures yet.</p>")
-    # tables
+    # tables, grouped by notebook
     parts.append("<h2 id='tables'>Tables</h2>")
     tab_dir = out / "tables"
     tables = (
         sorted(p for p in tab_dir.rglob("*") if p.is_file() and not p.name.startswith(".")) if tab_dir.is_dir() else []
     )
     if tables:
-        rows = []
+        writer = {f: name for name, e in nbs.items() for f in e.get("outputs", [])}
+        groups: dict[str, list[Path]] = {}
         for p in tables:
-            rel = p.relative_to(out).as_posix()
-            rows.append(
-                f"<li><a href='{_e(rel)}'>{_e(p.relative_to(tab_dir).as_posix())}</a> <span class='muted'>{p.stat().st_size:,} bytes</span></li>"
+            groups.setdefault(writer.get(p.relative_to(out).as_posix(), "other"), []).append(p)
+        parts.append("<p class='muted'>CSV files (UTF-8, sorted rows); open them in a spreadsheet or pandas.</p>")
+        for group in sorted(groups):
+            rows = ", ".join(
+                f"<a href='{_e(p.relative_to(out).as_posix())}'>{_e(p.relative_to(tab_dir).as_posix())}</a>"
+                f" <span class='muted'>{max(1, round(p.stat().st_size / 1024))} KB</span>"
+                for p in groups[group]
             )
-        parts.append("<ul>" + "".join(rows) + "</ul>")
+            parts.append(f"<p><b>{_e(group)}</b>: {rows}</p>")
     else:
         parts.append("<p>No tables yet.</p>")
     # data sources
@@ -1364,7 +1906,7 @@ def render_index(out: Path, manifest: dict) -> str:
     for kind in ("notebooks", "profiles"):
         for name, e in manifest[kind].items():
             for s in e.get("sources", []):
-                used.setdefault(s, []).append(name if kind == "notebooks" else f"profile {name}")
+                used.setdefault(s, []).append(name if kind == "notebooks" else "profiles")
     parts.append(
         "<p class='muted'>Every pinned raw file is listed in the manifest with its sha256. "
         "<span class='flag nc'>NON-COMMERCIAL</span> sources may not be used commercially; "
@@ -1386,14 +1928,15 @@ def render_index(out: Path, manifest: dict) -> str:
     curated = sorted(manifest["inputs"]["data"])
     if curated:
         parts.append(
-            "<p class='muted'>Curated data compiled by this project (with per-row citations): "
+            "<details><summary class='muted'>Curated data compiled by this project (with per-row citations)</summary><p class='muted'>"
             + ", ".join(f"<code>data/{_e(c)}</code>" for c in curated)
-            + "</p>"
+            + "</p></details>"
         )
     build = manifest["build"]
+    timings = ", ".join(f"{_e(n)} {_e(e.get('duration_s', ''))} s" for n, e in sorted(nbs.items()))
     parts.append(
         f"<h2 id='build'>Build</h2><p class='muted'>jobs {build['jobs']}; fast mode {_e(build.get('fast'))}; "
-        f"notebook execution time in this build {build['duration_s']} s; "
+        f"notebook execution time in this build {build['duration_s']} s ({timings}); "
         + ", ".join(f"{_e(k)} {_e(v)}" for k, v in sorted(manifest["versions"].items()))
         + "</p>"
     )
@@ -1457,10 +2000,12 @@ def _plan(
     for label, layer in (("-p", params), (f"-f {param_file}", file_glob)):
         unknown = sorted(set(layer) - declared)
         if unknown:
+            hint = _did_you_mean(unknown[0], declared)
             raise ValueError(
-                f"{label}: unknown parameter(s) {', '.join(unknown)}; the selected notebooks declare: {', '.join(sorted(declared))}"
+                f"{label}: unknown parameter(s) {', '.join(unknown)}{hint}; the selected notebooks declare: {', '.join(sorted(declared))}"
             )
     jobs = []
+    problems: list[str] = []
     for src in sources:
         stem = src.stem
         d = defaults[stem]
@@ -1474,13 +2019,17 @@ def _plan(
             layers.append((f"{param_file}", {k: v for k, v in file_glob.items() if k in d}))
             layers.append((f"{param_file} [{stem}]", file_per.get(stem, {})))
         layers.append(("-p", {k: v for k, v in params.items() if k in d}))
+        origin: dict[str, str] = {}
         for label, layer in layers:
             unknown = sorted(set(layer) - set(d))
             if unknown:
                 raise ValueError(
-                    f"{label}: unknown parameter(s) for {stem}: {', '.join(unknown)}; it declares {', '.join(sorted(d))}"
+                    f"{label}: unknown parameter(s) for {stem}: {', '.join(unknown)}{_did_you_mean(unknown[0], d)}; "
+                    f"it declares {', '.join(sorted(d))}"
                 )
             resolved.update(layer)
+            origin.update(dict.fromkeys(layer, label))
+        problems += check_parameters(stem, parameter_schema(nbs[stem], src), {k: resolved[k] for k in origin}, origin)
         if fast:
             resolved["fast"] = True
         resolved["output_dir"] = str(out)
@@ -1496,6 +2045,8 @@ def _plan(
                 source_hash=notebook_source_hash(nbs[stem]),
             )
         )
+    if problems:
+        raise ValueError("invalid parameter value(s), no notebook was started:\n  " + "\n  ".join(problems))
     return jobs
 
 
@@ -1508,6 +2059,7 @@ def _plan_profiles(
     if "iso3" not in d:
         raise ValueError(f"{template}: the profile notebook must declare an 'iso3' parameter")
     base = dict(d)
+    origin: dict[str, str] = {}
     for pdir in params_dirs:
         pf = pdir / f"{template.stem}.yaml"
         if pf.exists():
@@ -1518,7 +2070,13 @@ def _plan_profiles(
                     f"{pf}: unknown parameter(s) {', '.join(unknown)}; the profile declares {', '.join(sorted(d))}"
                 )
             base.update(layer)
-    base.update({k: v for k, v in (extra or {}).items() if k in d})
+            origin.update(dict.fromkeys(layer, str(pf)))
+    shared = {k: v for k, v in (extra or {}).items() if k in d}
+    base.update(shared)
+    origin.update(dict.fromkeys(shared, "the report notebooks"))
+    problems = check_parameters(template.stem, parameter_schema(nb, template), {k: base[k] for k in origin}, origin)
+    if problems:
+        raise ValueError("invalid parameter value(s), no profile was started:\n  " + "\n  ".join(problems))
     if fast:
         base["fast"] = True
     deps = _notebook_depends_on(template.stem, nb)
@@ -1619,15 +2177,88 @@ def build(
     template = nb_dir / f"{PROFILE_STEM}.ipynb"
     profile_jobs: list[Job] = []
     plan = _plan(sources, out=out, params=dict(params or {}), param_file=param_file, fast=fast, params_dirs=params_dirs)
+    check_data_available()
     builder = Builder(out, jobs=jobs, force=force, data_dir=data_dir, progress=Progress(quiet=quiet))
-    if notebooks is None and profiles and template.exists():
-        iso3s = builder.resolve_countries(profiles, parameter="profiles")
-        profile_jobs = _plan_profiles(
-            iso3s, template=template, out=out, fast=fast, params_dirs=params_dirs, extra=_common(plan)
-        )
+    if notebooks:
+        # notebooks already built in OUT that read what the selected ones write run too (when
+        # their inputs changed), so the folder never mixes a new ranking with old maps
+        extra_sources = _built_dependents(sources, nb_dir, builder)
+        if extra_sources:
+            plan += _plan(extra_sources, out=out, params={}, param_file=None, fast=fast, params_dirs=params_dirs)
+    if template.exists():
+        if notebooks is None and profiles:
+            iso3s = builder.resolve_countries(profiles, parameter="profiles")
+        elif notebooks and set(_notebook_depends_on(PROFILE_STEM, read_notebook_json(template))) & {
+            j.name for j in plan
+        }:
+            iso3s = builder.built_profiles()
+        else:
+            iso3s = []
+        if iso3s:
+            profile_jobs = _plan_profiles(
+                iso3s, template=template, out=out, fast=fast, params_dirs=params_dirs, extra=_common(plan)
+            )
     all_jobs = builder.run(plan + profile_jobs)
+    if template.exists():  # the settings profiles would be built with now (to mark the others)
+        try:
+            reference = (
+                profile_jobs[0]
+                if profile_jobs
+                else _plan_profiles(
+                    ["DEU"], template=template, out=out, fast=fast, params_dirs=params_dirs, extra=_common(plan)
+                )[0]
+            )
+            builder.profile_reference = builder.profile_signature(reference)
+        except ValueError:  # a broken profile template must not stop the report build
+            builder.profile_reference = None
     builder.write_site(all_jobs, {"fast": fast, "force": force})
     return _summarise(all_jobs, out)
+
+
+def _built_dependents(sources: list[Path], nb_dir: Path, builder: Builder) -> list[Path]:
+    """Report notebooks not in ``sources`` that depend (directly or not) on one of them and have
+    been built in the builder's folder before."""
+    selected = {p.stem for p in sources}
+    others = {p.stem: p for p in discover_notebooks(nb_dir) if p.stem not in selected}
+    deps = {stem: set(_notebook_depends_on(stem, read_notebook_json(p))) for stem, p in others.items()}
+    reach = set(selected)
+    changed = True
+    while changed:
+        changed = False
+        for stem, d in deps.items():
+            if stem not in reach and d & reach:
+                reach.add(stem)
+                changed = True
+    return [others[s] for s in sorted(reach - selected) if builder.read_record(f"notebook-{s}") is not None]
+
+
+def check_data_available(keys: Iterable[str] | None = None) -> None:
+    """Offline (``SOVAI_OFFLINE``/config ``data.offline``), fail early when raw files are not local.
+
+    Checks that each pinned file exists in the mirror or the cache (no hashing: the notebooks
+    verify what they read), so a build without data says so in one paragraph before any kernel
+    starts, instead of every notebook failing with a traceback.
+
+    Raises
+    ------
+    MissingDataError
+        Naming how many files are missing, where sovai looked and what to run.
+    """
+    if not paths.offline():
+        return
+    from sovai.errors import MissingDataError
+    from sovai.registry import load_registry
+
+    keys = sorted(keys) if keys is not None else sorted(load_registry())
+    mirror, cache = paths.mirror_dir(), paths.cache_dir()
+    missing = [k for k in keys if not ((mirror is not None and (mirror / k).is_file()) or (cache / k).is_file())]
+    if missing:
+        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        raise MissingDataError(
+            f"{len(missing)} of {len(keys)} pinned raw files are not available locally ({shown}); "
+            f"looked in the mirror ({mirror or 'none set'}) and the cache ({cache}), and downloads are off "
+            f"(SOVAI_OFFLINE). {paths.offline_help()}"
+        )
 
 
 def _common(plan: list[Job]) -> dict:
@@ -1675,7 +2306,9 @@ def profile(
     codes = builder.resolve_countries(list(iso3s), parameter="iso3")
     params_dirs = list(params_dirs) if params_dirs is not None else _default_params_dirs(out)
     plan = _plan_profiles(codes, template=template, out=out, fast=fast, params_dirs=params_dirs)
+    check_data_available()
     done = builder.run(plan)
+    builder.profile_reference = builder.profile_signature(plan[0]) if plan else None
     builder.write_site(done, {"fast": fast, "force": force})
     return _summarise(done, out)
 

@@ -159,9 +159,47 @@ def _install_png_formatter(shell) -> None:
     formatter.for_type(Figure, png_repr)
 
 
-def output_dirs(output_dir: str | os.PathLike) -> tuple[Path, Path]:
-    """Create and return ``(figures_dir, tables_dir)`` under ``output_dir``."""
+_REDIRECT_NOTED: set[str] = set()
+
+
+def resolve_output_dir(output_dir: str | os.PathLike | None) -> Path:
+    """The folder a notebook writes to: ``output_dir``, except the built report outside a build.
+
+    Run by hand (no ``sovai build`` around it), a notebook whose ``output_dir`` is the project's
+    ``reports/`` folder writes to ``reports/scratch/`` instead (git-ignored), so an interactive
+    run never silently overwrites tables and figures of the built report (say, a ranking under
+    other weights next to maps of the default one). Empty or ``None`` also means the scratch
+    folder. Any other folder is used as given.
+    """
+    from sovai import paths
+
+    if output_dir in (None, ""):
+        return paths.SCRATCH_DIR
     root = Path(output_dir)
+    if os.environ.get("SOVAI_BUILD_OUT"):
+        return root
+    try:
+        is_report = root.resolve() == (paths.PROJECT_ROOT / "reports").resolve()
+    except OSError:
+        is_report = False
+    if not is_report:
+        return root
+    if str(root) not in _REDIRECT_NOTED:
+        _REDIRECT_NOTED.add(str(root))
+        print(
+            f"note: output_dir {str(output_dir)!r} is the built report; this interactive run writes to "
+            f"{paths.SCRATCH_DIR} instead (`sovai build` writes the report)"
+        )
+    return paths.SCRATCH_DIR
+
+
+def output_dirs(output_dir: str | os.PathLike | None) -> tuple[Path, Path]:
+    """Create and return ``(figures_dir, tables_dir)`` under the notebook's output folder.
+
+    The folder is :func:`resolve_output_dir` of ``output_dir`` (the built report is never
+    written by an interactive run).
+    """
+    root = resolve_output_dir(output_dir)
     figures, tables = root / "figures", root / "tables"
     figures.mkdir(parents=True, exist_ok=True)
     tables.mkdir(parents=True, exist_ok=True)
@@ -183,11 +221,22 @@ def record_headline(name: str, value, *, tolerance: float | None = None, note: s
     metadata (``metadata.sovai.headlines``) and the manifest; tests compare them with
     ``tests/expected/`` within ``tolerance``.
     """
+    import html as _html
+
     from IPython.display import display
 
     payload = {"name": name, "value": _jsonable(value), "tolerance": tolerance, "note": note}
     text = f"{name}: {payload['value']}" + (f"  ({note})" if note else "")
-    display({"text/plain": text, "application/json": payload}, raw=True, metadata={"sovai_headline": True})
+    e = _html.escape
+    shown = (
+        "<table class='sovai-headline'><tr><th style='text-align:left'>headline</th><th>value</th>"
+        + ("<th style='text-align:left'>note</th>" if note else "")
+        + f"</tr><tr><td style='text-align:left'><code>{e(name)}</code></td><td><b>{e(str(payload['value']))}</b></td>"
+        + (f"<td style='text-align:left'>{e(note)}</td>" if note else "")
+        + "</tr></table>"
+    )
+    # the record travels in the output's metadata: JupyterLab shows a small table, not a JSON tree
+    display({"text/plain": text, "text/html": shown}, raw=True, metadata={"sovai_headline": payload})
 
 
 def headlines_from_notebook(nb) -> dict[str, dict]:
@@ -195,10 +244,105 @@ def headlines_from_notebook(nb) -> dict[str, dict]:
     found: dict[str, dict] = {}
     for cell in nb.get("cells", []):
         for out in cell.get("outputs", []) or []:
-            if out.get("metadata", {}).get("sovai_headline"):
-                payload = out.get("data", {}).get("application/json")
+            meta = out.get("metadata", {}).get("sovai_headline")
+            if meta:
+                # the record is the metadata itself; older notebooks kept it as application/json
+                payload = meta if isinstance(meta, dict) else out.get("data", {}).get("application/json")
                 if isinstance(payload, str):
                     payload = json.loads(payload)
                 if payload:
-                    found[payload["name"]] = payload
+                    found[payload["name"]] = dict(payload)
     return found
+
+
+#: URL schemes that become links in HTML built from data (anything else is shown as text).
+SAFE_URL_SCHEMES = ("http", "https")
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` if it is an absolute ``http(s)`` URL, else ``None`` (``javascript:``, ``data:``…).
+
+    Control characters and surrounding whitespace are removed before the scheme is read, so
+    ``" java\\tscript:..."`` is refused like ``"javascript:..."``.
+    """
+    from urllib.parse import urlsplit
+
+    if url is None or (not isinstance(url, str) and pd.isna(url)):
+        return None
+    text = "".join(ch for ch in str(url) if ch.isprintable()).strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in SAFE_URL_SCHEMES or not parts.netloc:
+        return None
+    return text
+
+
+def _cell_text(value: object, na_rep: str) -> str:
+    if value is None or (not isinstance(value, (list, tuple, dict)) and pd.isna(value)):
+        return na_rep
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def html_table(
+    df: pd.DataFrame,
+    *,
+    links: dict[str, tuple[str, str]] | None = None,
+    na_rep: str = "",
+    caption: str | None = None,
+) -> str:
+    """An HTML table of ``df`` in which every value from the data is escaped.
+
+    Parameters
+    ----------
+    df
+        The table (its index is not shown).
+    links
+        ``{column: (url_column, text_column)}``: a column shown as a link built from two others.
+        Only ``http(s)`` URLs become links (:func:`safe_url`); otherwise the text is shown with the
+        URL as plain text. The URL and text columns themselves are not shown.
+    na_rep
+        Text for missing values.
+    caption
+        Optional caption (escaped).
+
+    Returns
+    -------
+    str
+        ``<table>…</table>``; no value of ``df`` can introduce markup or a script.
+    """
+    import html as _html
+
+    links = dict(links or {})
+    hidden = {c for pair in links.values() for c in pair}
+    columns = [c for c in df.columns if c not in hidden or c in links]
+    for col in links:
+        if col not in columns:
+            columns.append(col)
+    e = _html.escape
+    parts = ["<table class='sovai-table'>"]
+    if caption:
+        parts.append(f"<caption>{e(caption)}</caption>")
+    parts.append("<thead><tr>" + "".join(f"<th>{e(str(c))}</th>" for c in columns) + "</tr></thead><tbody>")
+    for row in df.to_dict("records"):
+        cells = []
+        for col in columns:
+            if col in links:
+                url_col, text_col = links[col]
+                url, text = row.get(url_col), _cell_text(row.get(text_col), "")
+                good = safe_url(url)
+                if good is not None:
+                    label = text or good
+                    cells.append(f'<a href="{e(good, quote=True)}" rel="noopener noreferrer">{e(label)}</a>')
+                else:
+                    raw = _cell_text(url, "")
+                    shown = e(text) + (f" <code>{e(raw)}</code>" if raw else "")
+                    cells.append(shown or e(na_rep))
+            else:
+                cells.append(e(_cell_text(row.get(col), na_rep)))
+        parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    parts.append("</tbody></table>")
+    return "".join(parts)

@@ -101,7 +101,22 @@ def test_index_notebook_and_profile_render_offline(site):
             local = {unquote(urlparse(h).path) for h in index["links"] if h.startswith("file:")}
             for rel in ("html/01-alpha.html", "profiles/DEU.html", "tables/alpha.csv", "manifest.json"):
                 assert str(out / rel) in local, rel
-            assert _check_page(browser, out / "html" / "01-alpha.html")["images"] >= 1
-            assert _check_page(browser, out / "profiles" / "DEU.html")["images"] >= 1
+            for rel in ("html/01-alpha.html", "profiles/DEU.html"):
+                page = _check_page(browser, out / rel)
+                assert page["images"] >= 1
+                assert str(out / "index.html") in {unquote(urlparse(h).path) for h in page["links"]}  # back link
+            # the country search on the index filters the profile list
+            page = browser.new_page()
+            page.goto((out / "index.html").as_uri(), wait_until="load")
+            page.fill("#country-filter", "zzz")
+            hidden = page.evaluate(
+                "() => Array.from(document.querySelectorAll('ul.profiles li')).map(li => li.style.display)"
+            )
+            page.fill("#country-filter", "deu")
+            shown = page.evaluate(
+                "() => Array.from(document.querySelectorAll('ul.profiles li')).map(li => li.style.display)"
+            )
+            page.close()
+            assert hidden == ["none"] and shown == [""]
         finally:
             browser.close()

@@ -304,7 +304,7 @@ def test_report_map_uses_tables_and_never_fabricates(tmp_path, capsys):
     multi = maps.report_map("layers", variables=wanted, **opts)
     assert list(multi.panels) == ["minerals", "models"]
     driver = maps.report_map("driver_economic", variables=wanted, **opts)
-    assert driver.classification.labels == ["no (not found in the sources checked)", "yes"]
+    assert driver.classification.labels == ["no (coded absent)", "yes"]
     out = capsys.readouterr().out
     assert "map_driver_economic: map_driver_economic.png" in out and "unmatched (no geometry, not drawn): none" in out
     with pytest.raises(ValueError, match="parameter 'variables'.*nope"):
@@ -324,3 +324,34 @@ def test_map_centred_off_greenwich_has_no_wrapping_polygons(projection):
             step = np.abs(np.diff(v[:, 0]))
             step = step[(codes[1:] == path.LINETO)]  # segments within a ring, not jumps between rings
             assert step.max(initial=0) < width / 2, "a polygon wraps around the map edge"
+
+
+def test_not_coded_cells_are_hatched_and_named_in_the_legend_with_na_counts():
+    """Codings with missing instrument counts and stances (the default na_policy keeps uncoded
+    cells missing): the missing countries are hatched and the legend says "not coded"."""
+    df = pd.DataFrame(
+        {
+            "instrument_count": pd.array([0, 3, pd.NA, 8], dtype="Int64"),
+            "stance": pd.Series(["none", "selective", None, "full_stack"], dtype=STANCE).to_numpy(),
+        },
+        index=pd.Index(["DEU", "FRA", "ITA", "USA"], name="iso3"),
+    )
+    expected = ["DEU", "FRA", "ITA", "USA", "ESP"]
+    for column in ("instrument_count", "stance"):
+        res = maps.choropleth(df, column, expected=expected, missing_label=maps.NOT_CODED)
+        missing = collection(res.ax, "sovai-missing")
+        assert len(missing.get_paths()) == 2 and missing.get_hatch()  # ITA (NA) and ESP (no row)
+        assert res.info.missing == ["ESP", "ITA"] and res.counts["no data"] == 2
+        assert legend_texts(res.fig)[-1] == "not coded (n = 2)"
+        assert not any(t.startswith("no data") for t in legend_texts(res.fig))
+
+
+def test_report_map_of_a_coding_says_not_coded(tmp_path):
+    codings = pd.DataFrame(
+        {"ai_law": pd.array([True, False, pd.NA], dtype="boolean")}, index=pd.Index(["DEU", "FRA", "ITA"], name="iso3")
+    )
+    res = maps.report_map(
+        "ai_law", variables=["ai_law"], codings=codings, rankings=None, output_dir=tmp_path, formats=["png"], dpi=40
+    )
+    texts = legend_texts(res.fig)
+    assert texts[0].startswith("no (coded absent)") and any(t.startswith("not coded (n = ") for t in texts)

@@ -29,7 +29,8 @@ def test_parameters_cell_is_first_code_cell_with_commented_literals():
         names[node.targets[0].id] = ast.literal_eval(node.value)
     expected = {"variables", "scheme", "k", "projection", "region", "formats", "dpi", "output_dir", "seed", "fast"}
     assert expected == set(names)
-    assert names["output_dir"] == "../reports" and names["seed"] == 42 and names["fast"] is False
+    # run by hand, the notebook writes to a git-ignored scratch folder, never over the built report
+    assert names["output_dir"] == "../reports/scratch" and names["seed"] == 42 and names["fast"] is False
     assert names["formats"] == ["png", "svg"]  # pdf on request (it is the slowest format to write)
     for line in source.splitlines():
         assert "  # " in line, f"parameter without a comment: {line}"
@@ -68,3 +69,26 @@ def test_fast_smoke_run(tmp_path):
     headlines = headlines_from_notebook(json.loads(text))
     assert headlines["maps_unmatched_countries"]["value"] == 0
     assert headlines["target_countries_with_geometry"]["value"] == 195
+
+
+@pytest.mark.slow
+def test_built_pages_show_every_figure_the_notebooks_save(tmp_path, monkeypatch):
+    """The built Maps page once had no maps (a warm kernel lost interactive mode): every PNG that
+    02-rankings and 03-maps save must be displayed in the executed notebook and its HTML page."""
+    from sovai import report
+
+    os.environ.setdefault("SOVAI_DATA_MIRROR", MIRROR)
+    out = tmp_path / "out"
+    # one worker: 03-maps runs in the kernel 02-rankings warmed up (where the bug showed)
+    assert report.build(["02-rankings", "03-maps"], out=out, jobs=1, fast=True, quiet=True) == 0
+    for stem in ("02-rankings", "03-maps"):
+        record = json.loads((out / ".cache" / "records" / f"notebook-{stem}.json").read_text())
+        pngs = [f for f in record["outputs"] if f.endswith(".png")]
+        assert pngs, f"{stem} saved no PNG"
+        assert record["figures_not_displayed"] == [], stem
+        nb = json.loads((out / record["ipynb"]).read_text())
+        page = (out / record["html"]).read_text()
+        assert report.figures_not_displayed(nb, [out / f for f in pngs], page) == []
+    page = (out / "html" / "03-maps.html").read_text()
+    assert page.count("data:image/png;base64") >= 2  # fast mode: stance and instrument count
+    assert "../index.html" in page  # every page links back to the index

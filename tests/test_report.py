@@ -289,7 +289,7 @@ def test_progress_plain_lines_when_not_a_tty():
     progress.total = 1
     progress.cell("02-rankings", 5, 12)
     progress.event("02-rankings", "done in 1.0 s", finished=True)
-    assert buf.getvalue() == "[02-rankings] cell 5/12\n[02-rankings] done in 1.0 s\n"
+    assert buf.getvalue() == "[02-rankings] done in 1.0 s\n"  # no line per cell when piped
 
 
 def test_cached_result_computes_once_per_inputs(tmp_path, monkeypatch):
@@ -357,3 +357,101 @@ def test_profile_selection_is_remembered(tmp_path, monkeypatch):
     assert builder.resolve_countries("G7", parameter="profiles") == first
     with pytest.raises(AssertionError, match="resolved again"):
         builder.resolve_countries(["DEU"], parameter="profiles")
+
+
+#: a pyplot figure saved with save_figure and not displayed explicitly (the inline backend shows it)
+PLOT = [
+    "import matplotlib.pyplot as plt\nfrom sovai.report_io import output_dirs, save_figure\n"
+    "figures, _ = output_dirs(output_dir)\nfig, ax = plt.subplots(figsize=(2, 1))\nax.plot([0, 1], [y, 2])\n"
+    "save_figure(fig, figures / name)"
+]
+
+
+def test_every_saved_figure_is_displayed_also_in_a_warm_kernel(tmp_path, monkeypatch):
+    """Regression: after a first notebook in a reused kernel, later notebooks lost the figures
+    they relied on the inline backend to show (the built Maps page had no maps)."""
+    monkeypatch.setattr(report, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
+    proj = make_project(tmp_path)
+    base = {"output_dir": "../reports", "seed": 42, "fast": False}
+    make_notebook(proj.nb / "01-alpha.ipynb", {**base, "y": 1, "name": "first"}, [*PLOT, "plt.show()"])
+    make_notebook(proj.nb / "02-beta.ipynb", {**base, "y": 2, "name": "second"}, PLOT)
+    hidden = [PLOT[0] + "\nplt.close(fig)"]  # saved, then closed before the cell ends: never shown
+    make_notebook(proj.nb / "03-gamma.ipynb", {**base, "y": 3, "name": "third"}, hidden)
+    assert build(proj, jobs=1) == 0  # one worker: the three notebooks share one warm kernel
+    records = {
+        n: json.loads((proj.out / ".cache" / "records" / f"notebook-{n}.json").read_text())
+        for n in ("01-alpha", "02-beta", "03-gamma")
+    }
+    assert records["01-alpha"]["figures_not_displayed"] == []
+    assert records["02-beta"]["figures_not_displayed"] == []
+    assert records["03-gamma"]["figures_not_displayed"] == ["third.png"]
+    page = (proj.out / "html" / "02-beta.html").read_text()
+    png = (proj.out / "figures" / "second.png").read_bytes()
+    import base64
+
+    assert base64.b64encode(png).decode() in page
+
+
+def test_dependents_rerun_when_the_tables_they_read_change(project):
+    make_notebook(
+        project.nb / "03-gamma.ipynb",
+        {"output_dir": "", "seed": 42, "fast": False, "y": "g", "fail": False},
+        GAMMA,
+        {"depends_on": ["02-beta"]},
+    )
+    assert build(project) == 0
+    # building only 02-beta under other parameters re-runs gamma too (it reads beta's tables)
+    assert build(project, notebooks=["02-beta"], params={"y": "other"}) == 0
+    assert statuses(project.out) == {"02-beta": "ok", "03-gamma": "ok"}
+    assert build(project, notebooks=["02-beta"], params={"y": "other"}) == 0
+    assert statuses(project.out) == {"02-beta": "cached", "03-gamma": "cached"}
+    # a table overwritten outside the build (say, by a notebook run by hand) is noticed
+    (project.out / "tables" / "beta.csv").write_text("y,fast\nhand-made,False\n")
+    assert build(project, notebooks=["02-beta"], params={"y": "other"}) == 0
+    got = statuses(project.out)
+    assert got["02-beta"] == "ok" and got["03-gamma"] == "cached"  # beta rewrote the same table
+    record = json.loads((project.out / ".cache" / "records" / "notebook-02-beta.json").read_text())
+    assert record["reason"] == "outputs changed outside the build: tables/beta.csv"
+    assert (project.out / "tables" / "beta.csv").read_text() == "y,fast\nother,False\n"
+
+
+def test_profiles_built_with_other_settings_are_marked(project):
+    template = make_notebook(
+        project.nb / "07-country-profile.ipynb", {"iso3": "DEU", "output_dir": "", "seed": 1, "fast": False}, PROFILE
+    )
+    kw = {"notebook": template, "params_dirs": [project.params], "data_dir": project.data, "quiet": True, "jobs": 1}
+    assert report.profile(["DEU"], out=project.out, **kw) == 0
+    assert report.profile(["FRA"], out=project.out, fast=True, **kw) == 0
+    manifest = json.loads((project.out / "manifest.json").read_text())
+    fra, deu = manifest["profiles"]["FRA"], manifest["profiles"]["DEU"]
+    assert fra["current"] is True and fra["settings"]["fast"] is True
+    assert deu["current"] is False and deu["differs"] == ["fast"]
+    index = (project.out / "index.html").read_text()
+    assert "built with other settings: fast" in index
+
+
+def test_parameter_schema_reads_kinds_choices_and_ranges(tmp_path):
+    src = (
+        'view = "scale"  # "scale" (absolute) or "intensity" (per capita)\n'
+        'norm = "minmax"  # minmax | zscore | rank\n'
+        'formats = ["png"]  # formats: png, svg, pdf (add "pdf" for print)\n'
+        "weight = 0.5  # fraction moved to partners (0-1)\n"
+        "hhi = 2500.0  # HHI (0-10,000) threshold\n"
+        'region = "world"  # "world", a UN region, or a list of ISO3\n'
+        "n = 10  # draws\nflag = False  # on or off\noutput_dir = ''  # out\nseed = 1  # seed\nfast = False  # smoke"
+    )
+    nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": src}]}
+    schema = report.parameter_schema(nb)
+    assert schema["view"].choices == ("scale", "intensity") and schema["norm"].choices == ("minmax", "zscore", "rank")
+    assert schema["formats"].choices == ("png", "svg", "pdf") and schema["region"].choices == ()
+    assert schema["weight"].bounds == (0.0, 1.0) and schema["hhi"].bounds == (0.0, 10000.0)
+    assert schema["n"].kind == "int" and schema["flag"].kind == "bool" and schema["flag"].choices == ()
+    values = {"view": "intensty", "weight": 1.5, "n": "ten", "flag": 1, "formats": ["png", "gif"], "hhi": 10}
+    problems = report.check_parameters("x", schema, values, dict.fromkeys(values, "-p"))
+    assert problems == [
+        "x: parameter 'flag' (from -p): expected true or false, got 1 (int)",
+        "x: parameter 'formats' (from -p): 'gif' is not one of png, svg, pdf",
+        "x: parameter 'n' (from -p): expected a whole number, got 'ten' (str)",
+        "x: parameter 'view' (from -p): 'intensty' is not one of scale, intensity (did you mean 'intensity'?)",
+        "x: parameter 'weight' (from -p): 1.5 is outside the range 0–1",
+    ]
