@@ -1,9 +1,10 @@
 """Check the notebooks in a folder (CI runs this via `make lint`):
 
 * no outputs or execution counts in git (keep diffs reviewable);
-* the first code cell is tagged ``parameters``, holds only literal assignments, each with a
-  comment that ``papermill --help-notebook`` can show (no ``=`` inside the comment), and always
-  defines ``output_dir``, ``seed`` and ``fast``.
+* the first code cell is tagged ``parameters``, holds only literal assignments (plain
+  ``name = value`` or annotated ``name: type = value``), each with a comment that
+  ``papermill --help-notebook`` can show (no ``=`` inside the comment), and always defines
+  ``output_dir``, ``seed`` and ``fast``.
 """
 
 import ast
@@ -25,21 +26,23 @@ def check(nb_path: Path) -> list[str]:
     source = "".join(code[0]["source"]) if isinstance(code[0]["source"], list) else code[0]["source"]
     names = set()
     for node in ast.parse(source).body:
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1 or not isinstance(node.targets[0], ast.Name):
-            problems.append(f"parameters cell line {node.lineno}: not a simple assignment")
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            target, value = node.target, node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            target, value = node.targets[0], node.value
+        else:
+            problems.append(f"parameters cell line {node.lineno}: not a simple (or annotated) assignment")
             continue
         try:
-            ast.literal_eval(node.value)
+            ast.literal_eval(value)
         except ValueError:
-            problems.append(f"parameters cell line {node.lineno}: {node.targets[0].id} is not a literal")
-        names.add(node.targets[0].id)
+            problems.append(f"parameters cell line {node.lineno}: {target.id} is not a literal")
+        names.add(target.id)
         line = source.splitlines()[node.lineno - 1]
         if "#" not in line:
-            problems.append(f"parameter {node.targets[0].id!r} has no comment")
+            problems.append(f"parameter {target.id!r} has no comment")
         elif "=" in line.split("#", 1)[1]:
-            problems.append(
-                f"parameter {node.targets[0].id!r}: '=' in the comment hides it from papermill --help-notebook"
-            )
+            problems.append(f"parameter {target.id!r}: '=' in the comment hides it from papermill --help-notebook")
     missing = REQUIRED - names
     if missing:
         problems.append(f"parameters cell lacks {sorted(missing)}")
