@@ -2,29 +2,47 @@
 
 The codings live in ``data/categorical/codings/*.csv`` in long form, one row per sourced fact::
 
-    iso3,variable,value,source_url,source_title,accessed,note
+    iso3,variable,value,source_url,source_title,accessed,note,evidence
+
+``evidence`` (optional; empty = not graded) is one of :data:`EVIDENCE_GRADES`: ``stated`` (a source
+about the country states the fact), ``listed`` (the country appears in a list or dataset covering
+a whole class), ``absent_from_complete_sources`` (false: absent from sources that each claim to
+cover every country or programme of the kind, named in the note), ``inferred`` (follows from a
+rule or indirect evidence). ``derived`` is reserved for the derived layer
+(:mod:`sovai.derived_codings`): values computed in code from mirrored datasets by documented
+rules. :func:`load_categorical` completes the hand codings with derived values for the cells the
+hand codings leave missing (hand wins; :func:`derived_conflicts` lists disagreements).
 
 A user's file in the same schema (CSV or XLSX; long, or wide with one row per country and one
 column per variable) can be loaded or validated the same way. The codebook
 (``data/categorical/codebook.yaml``) defines the variables, their types and categories.
 
-Semantics: ``true`` = found in the cited source; ``false`` = not found in the sources checked as of
-the access date; NA = not coded. The wide frame covers every target country × contract variable
+Semantics: ``true`` = found in the cited source; ``false`` = a source that would have shown a true
+(a country source stating absence, or a source covering every country / programme of the kind)
+does not, as of the access date; NA = not coded. Missing is never read as "no". The wide frame covers every target country × contract variable
 (missing → NA). The ``EUU`` pseudo-country (EU-level programmes) is kept in the long form only.
 
 Derived variables (never typed by hand): ``instrument_count`` (number of the 8 instruments coded
-true) and ``stance`` (ordered none < selective < broad < full_stack); see :func:`derive` and the
-codebook for the rule and the NA policy.
+true among those coded), ``n_instruments_coded`` and ``stance`` (ordered none < selective < broad
+< full_stack); see :func:`derive` and the codebook for the rule and the NA policy (default
+``"coded"``: an uncoded cell is never counted as 0).
+
+Validation (:func:`validate_file`, ``sovai validate``) names file, *line* (line 1 = header, line 2
+= first data row) and column; it also refuses content-farm source domains and warns on weak ones
+(``data/categorical/source_quality.csv``).
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
@@ -34,11 +52,34 @@ from sovai.errors import InputFileError, UnknownCountryError
 
 CODEBOOK_PATH = paths.CATEGORICAL_DIR / "codebook.yaml"
 CODINGS_DIR = paths.CATEGORICAL_DIR / "codings"
+SOURCE_QUALITY_PATH = paths.CATEGORICAL_DIR / "source_quality.csv"
 
-#: Columns of the long form, in order.
-LONG_COLUMNS = ["iso3", "variable", "value", "source_url", "source_title", "accessed", "note"]
+#: Columns of the long form, in order (``evidence`` optional in input files).
+LONG_COLUMNS = ["iso3", "variable", "value", "source_url", "source_title", "accessed", "note", "evidence"]
+#: Columns of the long frame returned by ``load_categorical(long=True)``.
+OUTPUT_LONG_COLUMNS = [*LONG_COLUMNS, "origin"]
 #: Citation columns (a wide file may carry them per variable as ``<variable>_<column>``).
-CITATION_COLUMNS = ["source_url", "source_title", "accessed", "note"]
+CITATION_COLUMNS = ["source_url", "source_title", "accessed", "note", "evidence"]
+#: Evidence grades of a value (``derived`` only in the derived layer, never in a coding file).
+EVIDENCE_GRADES = ("stated", "listed", "absent_from_complete_sources", "inferred", "derived")
+#: Quality classes of ``source_quality.csv``, strongest first.
+QUALITY_CLASSES = (
+    "official",
+    "intergovernmental",
+    "academic",
+    "established_tracker",
+    "news",
+    "aggregator",
+    "personal",
+    "vendor",
+    "content_farm",
+)
+#: Classes that ``sovai validate`` warns about (together at most 5 % of values) and refuses.
+WEAK_CLASSES = ("aggregator", "personal", "vendor")
+REFUSED_CLASSES = ("content_farm",)
+#: Text fields checked for markup.
+TEXT_COLUMNS = ("source_title", "note")
+_MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>|javascript:|&#|\bon[a-z]+\s*=", re.IGNORECASE)
 #: Pseudo-countries allowed in the long form (not rows of the wide country frame).
 PSEUDO_COUNTRIES = {"EUU": "European Union"}
 _EU_SPELLINGS = {"euu", "eu", "european union"}
@@ -51,7 +92,9 @@ STANCE_CATEGORIES = ["none", "selective", "broad", "full_stack"]
 STANCE_DTYPE = pd.CategoricalDtype(STANCE_CATEGORIES, ordered=True)
 #: Instruments whose joint presence (with ``explicit_sovereignty``) makes a broad stance full-stack.
 FULL_STACK_REQUIRES = ["public_compute", "chip_programme", "national_llm"]
-NA_POLICIES = ("not_found", "coded_only", "strict")
+#: NA policies of the derived ``instrument_count``/``stance``; the first is the default.
+NA_POLICIES = ("coded", "not_found", "coded_only", "strict")
+DEFAULT_NA_POLICY = "coded"
 
 
 # --------------------------------------------------------------------------------------- codebook
@@ -71,6 +114,11 @@ def codebook(path: str | Path | None = None) -> dict:
             raise InputFileError(path, f"variable {name!r} lacks {missing}")
         if spec["type"] not in ("boolean", "year", "ordinal"):
             raise InputFileError(path, f"variable {name!r} has unknown type {spec['type']!r}")
+        if spec.get("group") == "instrument" or name in ("national_ai_strategy", "explicit_sovereignty"):
+            proto = spec.get("protocol") or {}
+            lacks = [k for k in ("systematic_sources", "false_rule") if not proto.get(k)]
+            if lacks:
+                raise InputFileError(path, f"variable {name!r}: its protocol lacks {lacks}")
     return book
 
 
@@ -85,8 +133,8 @@ def instrument_variables() -> list[str]:
 
 
 def derived_variables() -> list[str]:
-    """Variables computed in code: ``instrument_count`` and ``stance``."""
-    return ["instrument_count", "stance"]
+    """Variables computed in code: ``instrument_count``, ``n_instruments_coded`` and ``stance``."""
+    return ["instrument_count", "n_instruments_coded", "stance"]
 
 
 def _year_range() -> tuple[int, int]:
@@ -112,8 +160,28 @@ class _Cells:
     problems: list[str]
 
 
-def _problem(path, message: str, row: int | None = None, column: str | None = None) -> str:
-    return str(InputFileError(path, message, row=row, column=column))
+def _problem(path, message: str, line: int | None = None, column: str | None = None) -> str:
+    """``FILE, line N, column 'c': message`` (line 1 is the header, line 2 the first data row)."""
+    where = str(path)
+    if line is not None:
+        where += f", line {line}"
+    if column is not None:
+        where += f", column {column!r}"
+    return f"{where}: {message}"
+
+
+def _record_lines(text: str) -> list[int]:
+    """File line on which each non-blank CSV record starts (the header first)."""
+    starts, prev = [], 0
+    reader = csv.reader(io.StringIO(text))
+    try:
+        for rec in reader:
+            if rec:
+                starts.append(prev + 1)
+            prev = reader.line_num
+    except csv.Error:
+        return []
+    return starts
 
 
 def _read_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame | None, list[str]]:
@@ -147,6 +215,7 @@ def _read_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame | None, lis
                 ]
         df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
         df = df.fillna("")
+        df.attrs["lines"] = list(range(2, len(df) + 2))  # sheet rows: the header is row 1
     elif suffix in (".csv", ".txt", ""):
         if sheet is not None:
             return None, [_problem(path, f"--sheet {sheet!r} given but a CSV file has no sheets")]
@@ -160,7 +229,7 @@ def _read_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame | None, lis
                     path,
                     f"not UTF-8: byte {data[exc.start : exc.start + 1]!r} at offset {exc.start} (line {line} of the file); "
                     "save the file as UTF-8",
-                    row=line - 1 if line > 1 else None,
+                    line=line,
                 )
             ]
         if not text.strip():
@@ -169,6 +238,8 @@ def _read_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame | None, lis
             df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=False)
         except pd.errors.ParserError as exc:
             return None, [_problem(path, f"malformed CSV: {exc}")]
+        starts = _record_lines(text)
+        df.attrs["lines"] = starts[1:] if len(starts) == len(df) + 1 else list(range(2, len(df) + 2))
     else:
         return None, [_problem(path, f"unsupported file type {suffix!r}; expected .csv or .xlsx")]
     df.columns = [str(c).strip().lower() for c in df.columns]
@@ -176,7 +247,11 @@ def _read_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame | None, lis
         return None, [
             _problem(path, "the header has no commas but semicolons: save the file as comma-separated CSV (UTF-8)")
         ]
+    lines = df.attrs.get("lines", list(range(2, len(df) + 2)))
+    if len(df) == 0:
+        return None, [_problem(path, "has a header but no data rows (an empty coding file is not valid)")]
     df = df.astype(str).apply(lambda s: s.str.strip())
+    df.attrs["lines"] = lines
     return df, []
 
 
@@ -189,7 +264,7 @@ def _to_cells(df: pd.DataFrame, path: Path) -> _Cells:
         problems.append(
             _problem(path, f"missing required column 'iso3' (or 'country'); found {list(df.columns)}", column="iso3")
         )
-    rows = np.arange(1, len(df) + 1)
+    rows = np.asarray(df.attrs.get("lines", range(2, len(df) + 2)), dtype=int)
     if "variable" in df.columns or "value" in df.columns:  # long form
         missing = [c for c in ("variable", "value", "source_url") if c not in df.columns]
         for col in missing:
@@ -392,10 +467,52 @@ def _check_cells(cells: _Cells) -> tuple[pd.DataFrame, list[str]]:
         elif url and not re.match(r"^https?://\S+$", url):
             problems.append(_problem(path, f"source_url {url!r} is not an http(s) URL", row, rec.url_col))
             good = False
-        acc = rec.accessed.strip()
-        if acc and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", acc):
-            problems.append(_problem(path, f"accessed {acc!r} is not a date YYYY-MM-DD", row, "accessed"))
+        elif url and re.search(r"[<>\"]", url):
+            problems.append(_problem(path, f'source_url {url!r} contains markup characters (< > ")', row, rec.url_col))
             good = False
+        acc = rec.accessed.strip()
+        if acc:
+            date_problem = _date_problem(acc)
+            if date_problem:
+                problems.append(_problem(path, date_problem, row, "accessed"))
+                good = False
+        for col in TEXT_COLUMNS:
+            text = getattr(rec, col)
+            if isinstance(text, str) and _MARKUP.search(text):
+                problems.append(
+                    _problem(
+                        path,
+                        f"{col} contains markup ({_MARKUP.search(text).group(0)!r}): plain text only",
+                        row,
+                        col,
+                    )
+                )
+                good = False
+        grade = rec.evidence.strip().lower() if isinstance(rec.evidence, str) else ""
+        if grade:
+            if grade not in EVIDENCE_GRADES:
+                problems.append(
+                    _problem(
+                        path, f"evidence {rec.evidence!r} is not one of {list(EVIDENCE_GRADES[:-1])}", row, "evidence"
+                    )
+                )
+                good = False
+            elif grade == "derived":
+                problems.append(
+                    _problem(
+                        path,
+                        "evidence 'derived' is reserved for values computed by sovai.derived_codings; "
+                        "a coding file grades its values stated, listed, absent_from_complete_sources or inferred",
+                        row,
+                        "evidence",
+                    )
+                )
+                good = False
+            elif grade == "absent_from_complete_sources" and norm == "true":
+                problems.append(
+                    _problem(path, "evidence 'absent_from_complete_sources' can only back a false", row, "evidence")
+                )
+                good = False
         out_iso.append(iso)
         out_val.append(norm)
         ok.append(good)
@@ -420,7 +537,7 @@ def _check_cells(cells: _Cells) -> tuple[pd.DataFrame, list[str]]:
             problems.append(
                 _problem(
                     path,
-                    f"duplicate {rec.iso3} x {rec.variable!r} (first at row {first[(rec.iso3, rec.variable)]})",
+                    f"duplicate {rec.iso3} x {rec.variable!r} (first at line {first[(rec.iso3, rec.variable)]})",
                     int(rec.src_row),
                     rec.src_country_col,
                 )
@@ -428,6 +545,21 @@ def _check_cells(cells: _Cells) -> tuple[pd.DataFrame, list[str]]:
         clean.loc[keyed.index[dup], "src_ok"] = False
     problems.extend(_consistency(clean, path))
     return clean, problems
+
+
+def _date_problem(text: str) -> str | None:
+    """Why ``text`` is not a valid access date (a real calendar date, not in the future), or None."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return f"accessed {text!r} is not a date YYYY-MM-DD"
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError as exc:
+        return f"accessed {text!r} is not a real date ({exc})"
+    if day > dt.date.today() + dt.timedelta(days=1):
+        return f"accessed {text!r} is in the future"
+    if day.year < 1990:
+        return f"accessed {text!r} is before 1990"
+    return None
 
 
 def _consistency(clean: pd.DataFrame, path: str) -> list[str]:
@@ -495,7 +627,7 @@ def _validate(path, sheet: str | None = None) -> tuple[pd.DataFrame, list[str]]:
             problems.append(
                 _problem(
                     rec.src_file,
-                    f"duplicate {rec.iso3} x {rec.variable!r} (also in {f['src_file']}, row {f['src_row']})",
+                    f"duplicate {rec.iso3} x {rec.variable!r} (also in {f['src_file']}, line {f['src_row']})",
                     int(rec.src_row),
                     rec.src_country_col,
                 )
@@ -506,7 +638,123 @@ def _validate(path, sheet: str | None = None) -> tuple[pd.DataFrame, list[str]]:
     return allc, list(dict.fromkeys(problems))  # a wide row repeats its country problem per cell
 
 
-def validate_file(path: str | Path, sheet: str | None = None) -> list[str]:
+# ------------------------------------------------------------------------------ source quality
+@cache
+def _source_quality_table(path: str, mtime_ns: int) -> dict[str, tuple[str, str]]:
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ("domain", "quality_class") if c not in df.columns]
+    if missing:
+        raise InputFileError(path, f"missing column(s) {missing}; found {list(df.columns)}", column=missing[0])
+    bad = df[~df["quality_class"].isin(QUALITY_CLASSES)]
+    if len(bad):
+        line = int(bad.index[0]) + 2
+        raise InputFileError(
+            path,
+            f"line {line}: quality_class {bad['quality_class'].iloc[0]!r} is not one of {list(QUALITY_CLASSES)}",
+            column="quality_class",
+        )
+    dup = df["domain"].str.lower().duplicated()
+    if dup.any():
+        raise InputFileError(path, f"duplicate domain(s) {sorted(set(df.loc[dup, 'domain']))}", column="domain")
+    notes = df["note"] if "note" in df.columns else pd.Series("", index=df.index)
+    return {d.strip().lower(): (c, n) for d, c, n in zip(df["domain"], df["quality_class"], notes, strict=True)}
+
+
+def source_quality(path: str | Path | None = None) -> dict[str, tuple[str, str]]:
+    """``{domain: (quality_class, note)}`` from ``data/categorical/source_quality.csv``."""
+    path = Path(path) if path else SOURCE_QUALITY_PATH
+    if not path.exists():
+        return {}
+    return _source_quality_table(str(path), path.stat().st_mtime_ns)
+
+
+def url_domain(url: object) -> str | None:
+    """The host of an http(s) URL, lower case, without a leading ``www.`` (None if not a URL)."""
+    if not isinstance(url, str) or not re.match(r"^https?://", url.strip()):
+        return None
+    host = (urlparse(url.strip()).hostname or "").lower()
+    return host.removeprefix("www.") or None
+
+
+def source_class(url: object, table: dict[str, tuple[str, str]] | None = None) -> str | None:
+    """Quality class of a source URL: the longest listed domain that the URL's host ends with."""
+    table = source_quality() if table is None else table
+    host = url_domain(url)
+    if host is None:
+        return None
+    parts = host.split(".")
+    for i in range(len(parts) - 1):
+        cand = ".".join(parts[i:])
+        if cand in table:
+            return table[cand][0]
+    return None
+
+
+def _source_problems(clean: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Refusals (content farms) and warnings (weak classes, unclassified domains) per coded value."""
+    table = source_quality()
+    errors, warnings = [], []
+    ok = clean[clean["value"].notna() & clean["src_ok"].astype(bool)]
+    for rec in ok.itertuples(index=False):
+        host = url_domain(rec.source_url)
+        if host is None:
+            continue
+        cls = source_class(rec.source_url, table)
+        where = (rec.src_file, int(rec.src_row), "source_url")
+        if cls in REFUSED_CLASSES:
+            errors.append(
+                _problem(*where[:1], f"source domain {host!r} is classed {cls!r} in {SOURCE_QUALITY_PATH.name}: "
+                         "not a source; replace it with the page it republishes or an official one", *where[1:])
+            )  # fmt: skip
+        elif cls in WEAK_CLASSES:
+            warnings.append(
+                _problem(*where[:1], f"source domain {host!r} is classed {cls!r} (weak source)", *where[1:])
+            )
+        elif cls is None:
+            warnings.append(
+                _problem(
+                    *where[:1], f"source domain {host!r} is not classified in {SOURCE_QUALITY_PATH.name}", *where[1:]
+                )
+            )
+    return errors, warnings
+
+
+def source_quality_shares(long_df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Share of coded values per source quality class: ``quality_class, n_values, share``.
+
+    Classes in :data:`QUALITY_CLASSES` order, then ``derived_dataset`` (derived layer rows, if
+    the frame has an ``origin`` column) and ``unclassified``.
+    """
+    df = load_categorical(long=True) if long_df is None else long_df
+    df = df[df["value"].notna()]
+    table = source_quality()
+    cls = df["source_url"].map(lambda u: source_class(u, table)).fillna("unclassified")
+    if "origin" in df.columns:
+        cls = cls.where(df["origin"].fillna("hand") != "derived", "derived_dataset")
+    order = [*QUALITY_CLASSES, "derived_dataset", "unclassified"]
+    counts = cls.value_counts().reindex(order, fill_value=0)
+    out = pd.DataFrame({"quality_class": order, "n_values": counts.to_numpy()})
+    out["share"] = out["n_values"] / max(len(df), 1)
+    return out
+
+
+def evidence_shares(long_df: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Distribution of evidence grades over coded values: ``evidence, n_values, share`` (NA = ``(not graded)``)."""
+    df = load_categorical(long=True) if long_df is None else long_df
+    df = df[df["value"].notna()]
+    ev = (
+        df["evidence"].fillna("").replace("", "(not graded)")
+        if "evidence" in df.columns
+        else pd.Series("(not graded)", index=df.index)
+    )
+    order = [*EVIDENCE_GRADES, "(not graded)"]
+    counts = ev.value_counts().reindex(order, fill_value=0)
+    out = pd.DataFrame({"evidence": order, "n_values": counts.to_numpy()})
+    out["share"] = out["n_values"] / max(len(df), 1)
+    return out
+
+
+def validate_file(path: str | Path, sheet: str | None = None, *, warnings: list[str] | None = None) -> list[str]:
     """Check a categorical coding file against the codebook and list ALL problems.
 
     Parameters
@@ -518,16 +766,25 @@ def validate_file(path: str | Path, sheet: str | None = None) -> list[str]:
         or a folder of such files.
     sheet
         XLSX sheet name (default: the first sheet).
+    warnings
+        If given, a list that receives the warnings (weak or unclassified source domains).
 
     Returns
     -------
     list of str
-        One message per problem, each naming file, row (1-based data row, header excluded) and
-        column: unknown country, duplicate country × variable, value outside the codebook's
-        categories, a value without source_url, a year outside 1990–2026, missing required column,
-        wrong sheet (with the sheets available), non-UTF-8 CSV. Empty when the file is valid.
+        One message per problem, each naming file, line (line 1 is the header, line 2 the first
+        data row; for XLSX the sheet row) and column: unknown country, duplicate country ×
+        variable, value outside the codebook's categories, a value without source_url, a year
+        outside 1990–2026, an access date that is not a real past date, an unknown evidence grade,
+        markup in ``source_title``/``note``, a content-farm source domain, missing required column,
+        header-only file, wrong sheet (with the sheets available), non-UTF-8 CSV. Empty when valid.
     """
-    _, problems = _validate(path, sheet)
+    clean, problems = _validate(path, sheet)
+    if len(clean):
+        errors, warns = _source_problems(clean)
+        problems = problems + errors
+        if warnings is not None:
+            warnings.extend(warns)
     return problems
 
 
@@ -537,7 +794,8 @@ def load_categorical(
     *,
     long: bool = False,
     sheet: str | None = None,
-    na_policy: str = "not_found",
+    na_policy: str = DEFAULT_NA_POLICY,
+    derived: bool | None = None,
 ) -> pd.DataFrame:
     """Load, clean and validate categorical codings; return the wide country frame or the long form.
 
@@ -547,21 +805,26 @@ def load_categorical(
         ``None`` (default): all of ``data/categorical/codings/*.csv``. Otherwise a user's file (CSV
         or XLSX, long or wide schema, see :func:`validate_file`), a folder, or a list of files.
     long
-        If true, return the long form with citations (``iso3, variable, value, source_url,
-        source_title, accessed, note``; coded rows only, ``EUU`` included, sorted by iso3 and
-        variable; value is the normalised string ``"true"``/``"false"``/year).
+        If true, return the long form with citations (:data:`LONG_COLUMNS` plus ``origin``,
+        ``hand`` or ``derived``; coded rows only, ``EUU`` included, sorted by iso3 and variable;
+        value is the normalised string ``"true"``/``"false"``/year).
     sheet
         XLSX sheet name.
     na_policy
-        How missing instrument cells enter ``instrument_count`` and ``stance``: ``"not_found"``
-        (default) or ``"strict"`` (see :func:`derive` and the codebook).
+        How missing instrument cells enter ``instrument_count`` and ``stance``: ``"coded"``
+        (default: never counted as 0), ``"not_found"``, ``"coded_only"`` or ``"strict"`` (see
+        :func:`derive` and the codebook).
+    derived
+        Complete the hand codings with the derived layer (:mod:`sovai.derived_codings`) for the
+        cells they leave missing (hand wins). Default: true for our codings (``path=None``),
+        false for a user's file.
 
     Returns
     -------
     pandas.DataFrame
         Wide: indexed by ``iso3`` (the 195 target countries, ``EUU`` excluded), one column per
-        contract variable (nullable ``boolean``, ``Int64`` for the year) plus ``instrument_count``
-        (``Int64``) and ``stance`` (ordered categorical).
+        contract variable (nullable ``boolean``, ``Int64`` for the year) plus ``instrument_count``,
+        ``n_instruments_coded`` (``Int64``) and ``stance`` (ordered categorical).
 
     Raises
     ------
@@ -571,9 +834,25 @@ def load_categorical(
     """
     if na_policy not in NA_POLICIES:
         raise ValueError(f"parameter 'na_policy': {na_policy!r} is not one of {NA_POLICIES}")
-    key = _cache_key(path, sheet, long, na_policy)
+    use_derived = (path is None) if derived is None else bool(derived)
+    key = _cache_key(path, sheet, long, na_policy, use_derived)
     if key is not None and key in _LOADED:
         return _LOADED[key].copy()
+    long_df = _hand_long(path, sheet)
+    if use_derived:
+        from sovai import derived_codings
+
+        long_df = derived_codings.merge(long_df, derived_codings.derived_codings())
+    result = long_df if long else to_wide(long_df[long_df["iso3"] != "EUU"], na_policy=na_policy)
+    if key is not None:
+        if len(_LOADED) >= 16:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = result.copy()
+    return result
+
+
+def _hand_long(path, sheet: str | None) -> pd.DataFrame:
+    """The validated hand codings in long form (``origin = hand``); raises on any problem."""
     clean, problems = _validate(path, sheet)
     if problems:
         where = path if path is not None else CODINGS_DIR
@@ -582,37 +861,53 @@ def load_categorical(
             f"{len(problems)} problem(s) in the categorical codings; first: {problems[0]} "
             f"(run `sovai validate {where}` to list all)",
         )
-    long_df = _finish_long(clean)
-    result = long_df if long else to_wide(long_df, na_policy=na_policy)
-    if key is not None:
-        if len(_LOADED) >= 16:
-            _LOADED.pop(next(iter(_LOADED)))
-        _LOADED[key] = result.copy()
-    return result
+    out = _finish_long(clean)
+    out["origin"] = pd.array(["hand"] * len(out), dtype="string")
+    return out
+
+
+def derived_conflicts() -> pd.DataFrame:
+    """Cells of our codings where the hand value and the derived value differ (the hand value wins).
+
+    Columns ``iso3, variable, hand, derived, rule, hand_source_url, derived_note``; see
+    :func:`sovai.derived_codings.conflicts`.
+    """
+    from sovai import derived_codings
+
+    hand = _hand_long(None, None)
+    return derived_codings.conflicts(hand, derived_codings.derived_codings())
 
 
 #: Frames returned by :func:`load_categorical`, keyed by the files' paths, sizes and modification
-#: times (and the codebook's): a notebook or profile that loads the codings again gets a copy
-#: instead of re-reading and re-validating them; an edited file is a new key.
+#: times (and the codebook's, and the derived layer's input hash): a notebook or profile that
+#: loads the codings again gets a copy instead of re-reading and re-validating them; an edited
+#: file is a new key.
 _LOADED: dict[tuple, pd.DataFrame] = {}
 
 
-def _cache_key(path, sheet: str | None, long: bool, na_policy: str) -> tuple | None:
+def _cache_key(path, sheet: str | None, long: bool, na_policy: str, use_derived: bool = False) -> tuple | None:
     try:
         stats = [(Path(f).resolve(), Path(f).stat()) for f in [*_files(path), CODEBOOK_PATH]]
         stamps = tuple((str(f), st.st_mtime_ns, st.st_size) for f, st in stats)
     except (OSError, TypeError):
         return None  # unreadable or unusual input: no caching, the loader reports the problem
-    return (stamps, sheet, long, na_policy)
+    if use_derived:
+        from sovai import derived_codings
+
+        stamps += (("derived", derived_codings.cache_key()),)
+    return (stamps, sheet, long, na_policy, use_derived)
 
 
 def _finish_long(clean: pd.DataFrame) -> pd.DataFrame:
     out = clean[clean["value"].notna()][LONG_COLUMNS].copy()
     out = out.astype("string")
+    out["evidence"] = out["evidence"].str.strip().str.lower().replace("", pd.NA)
+    for c in ("source_title", "accessed", "note"):
+        out[c] = out[c].replace("", pd.NA)
     return out.sort_values(["iso3", "variable"], kind="mergesort").reset_index(drop=True)
 
 
-def to_wide(long_df: pd.DataFrame, *, na_policy: str = "not_found") -> pd.DataFrame:
+def to_wide(long_df: pd.DataFrame, *, na_policy: str = DEFAULT_NA_POLICY) -> pd.DataFrame:
     """Long form → wide country frame (complete grid, typed columns, derived variables).
 
     ``EUU`` (and any non-target code) is left out of the wide frame (documented EU rule).
@@ -641,22 +936,25 @@ def to_wide(long_df: pd.DataFrame, *, na_policy: str = "not_found") -> pd.DataFr
     return derive(wide, na_policy=na_policy)
 
 
-def derive(wide: pd.DataFrame, *, na_policy: str = "not_found") -> pd.DataFrame:
-    """Add ``instrument_count`` and ``stance`` to a wide frame of contract variables.
+def derive(wide: pd.DataFrame, *, na_policy: str = DEFAULT_NA_POLICY) -> pd.DataFrame:
+    """Add ``instrument_count``, ``n_instruments_coded`` and ``stance`` to a wide frame.
 
     Rule (codebook ``derived``): the count is the number of the 8 instruments coded true; the
     stance is ``none`` (0), ``selective`` (1–3), ``broad`` (≥ 4) and ``full_stack`` when broad AND
     public_compute AND chip_programme AND national_llm AND explicit_sovereignty are true.
+    ``n_instruments_coded`` is the number of the 8 instruments coded true or false (any policy).
 
     NA policy (codebook ``derived``):
 
-    - ``"not_found"`` (default): a missing cell counts as not found (0). The codings record sourced
-      findings only (the research notes say absent = could not be sourced), so the count is the
-      number of instruments found in our sources, defined for every target country.
-    - ``"coded_only"``: as ``"not_found"``, but both derived values are NA for a country with no
-      coded value in any contract variable (a country the research did not reach at all).
-    - ``"strict"``: the count is NA when any instrument is NA, and the stance is NA unless filling
-      every missing cell with false and with true gives the same category.
+    - ``"coded"`` (default): missing stays missing. The count is the number of trues among the
+      coded instruments (NA when none is coded; read it with ``n_instruments_coded``); the stance
+      is kept only where every way of filling the missing cells gives the same category (as
+      ``"strict"``), otherwise NA.
+    - ``"not_found"``: a missing cell counts as not found (0); defined for every target country,
+      a lower bound that measures research effort where coverage is thin.
+    - ``"coded_only"``: as ``"not_found"``, but NA for a country with no coded value in any
+      contract variable.
+    - ``"strict"``: the count is NA when any instrument is NA; the stance as for ``"coded"``.
     """
     if na_policy not in NA_POLICIES:
         raise ValueError(f"parameter 'na_policy': {na_policy!r} is not one of {NA_POLICIES}")
@@ -671,8 +969,14 @@ def derive(wide: pd.DataFrame, *, na_policy: str = "not_found") -> pd.DataFrame:
     high = inst.fillna(True).astype(bool)
     expl = out["explicit_sovereignty"].astype("boolean")
     stance_low = _stance(low.sum(axis=1), low[FULL_STACK_REQUIRES].all(axis=1) & expl.fillna(False).astype(bool))
+    stance_high = _stance(high.sum(axis=1), high[FULL_STACK_REQUIRES].all(axis=1) & expl.fillna(True).astype(bool))
+    determinate = stance_low.where(stance_low == stance_high)
     count = low.sum(axis=1).astype("Int64")
-    if na_policy == "not_found":
+    n_coded = inst.notna().sum(axis=1).astype("Int64")
+    if na_policy == "coded":
+        count = count.mask(n_coded == 0)
+        stance = determinate
+    elif na_policy == "not_found":
         stance = stance_low
     elif na_policy == "coded_only":
         coded = [c for c in contract_variables() if c in out.columns]
@@ -680,10 +984,10 @@ def derive(wide: pd.DataFrame, *, na_policy: str = "not_found") -> pd.DataFrame:
         count = count.mask(nothing)
         stance = stance_low.mask(nothing)
     else:
-        stance_high = _stance(high.sum(axis=1), high[FULL_STACK_REQUIRES].all(axis=1) & expl.fillna(True).astype(bool))
         count = count.mask(inst.isna().any(axis=1))
-        stance = stance_low.where(stance_low == stance_high)
+        stance = determinate
     out["instrument_count"] = count.astype("Int64")
+    out["n_instruments_coded"] = n_coded
     out["stance"] = pd.Categorical(stance, dtype=STANCE_DTYPE)
     return out
 
@@ -694,7 +998,7 @@ def _stance(count: pd.Series, full: pd.Series) -> pd.Series:
 
 
 def stance_from_instruments(
-    instruments: dict[str, bool | None], explicit_sovereignty: bool | None, *, na_policy: str = "not_found"
+    instruments: dict[str, bool | None], explicit_sovereignty: bool | None, *, na_policy: str = DEFAULT_NA_POLICY
 ) -> str | None:
     """The stance for one country given its instruments (convenience for documentation and tests)."""
     cols = {v: [instruments.get(v)] for v in instrument_variables()}
@@ -724,7 +1028,7 @@ def to_long(wide: pd.DataFrame, citations: pd.DataFrame | None = None) -> pd.Dat
         rows.append(pd.DataFrame({"iso3": col.index, "variable": var, "value": vals.to_numpy()}))
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["iso3", "variable", "value"])
     if citations is not None:
-        cit = citations[["iso3", "variable", *CITATION_COLUMNS]]
+        cit = citations[["iso3", "variable", *[c for c in CITATION_COLUMNS if c in citations.columns]]]
         out = out.merge(cit, on=["iso3", "variable"], how="left", validate="1:1")
     for c in CITATION_COLUMNS:
         if c not in out.columns:

@@ -51,7 +51,7 @@ def test_load_cleans_and_completes_grid(tmp_path):
     assert "EUU" not in wide.index
     long = cat.load_categorical(write(tmp_path, HEADER + good_rows()), long=True)
     assert "EUU" in set(long["iso3"])
-    assert list(long.columns) == cat.LONG_COLUMNS
+    assert list(long.columns) == cat.OUTPUT_LONG_COLUMNS and set(long["origin"]) == {"hand"}
     assert set(long["value"]) == {"true", "false", "2018"}
 
 
@@ -60,7 +60,7 @@ def test_round_trip_long_wide_long(tmp_path):
     long = cat.load_categorical(path, long=True)
     wide = cat.load_categorical(path)
     back = cat.to_long(wide, citations=long)
-    expected = long[long["iso3"] != "EUU"].reset_index(drop=True)
+    expected = long[long["iso3"] != "EUU"].drop(columns="origin").reset_index(drop=True)
     pd.testing.assert_frame_equal(back, expected)
     pd.testing.assert_frame_equal(cat.to_wide(back), wide)
 
@@ -122,7 +122,7 @@ def test_bad_cell_names_file_row_column(tmp_path, row_text, column, pattern):
     problems = cat.validate_file(path)
     assert len(problems) == 1, problems
     msg = problems[0]
-    assert str(path) in msg and "row 8" in msg and f"column {column!r}" in msg
+    assert str(path) in msg and "line 9" in msg and f"column {column!r}" in msg
     assert pd.Series([msg]).str.contains(pattern).iloc[0], msg
     with pytest.raises(InputFileError, match=r"1 problem\(s\)"):
         cat.load_categorical(path)
@@ -133,7 +133,9 @@ def test_duplicate_country_variable(tmp_path):
     problems = cat.validate_file(path)
     assert len(problems) == 1
     assert (
-        "row 8" in problems[0] and "duplicate FRA x 'public_compute'" in problems[0] and "first at row 3" in problems[0]
+        "line 9" in problems[0]
+        and "duplicate FRA x 'public_compute'" in problems[0]
+        and "first at line 4" in problems[0]
     )
 
 
@@ -141,7 +143,7 @@ def test_duplicate_across_files(tmp_path):
     write(tmp_path, HEADER + good_rows(), "a.csv")
     write(tmp_path, HEADER + f"FRA,public_compute,true,{URL},,,\n", "b.csv")
     problems = cat.validate_file(tmp_path)
-    assert len(problems) == 1 and "b.csv, row 1" in problems[0] and "a.csv" in problems[0]
+    assert len(problems) == 1 and "b.csv, line 2" in problems[0] and "a.csv" in problems[0]
 
 
 def test_missing_required_column(tmp_path):
@@ -155,7 +157,7 @@ def test_missing_required_column(tmp_path):
 def test_non_utf8_csv(tmp_path):
     path = write(tmp_path, HEADER + f"Côte d'Ivoire,public_compute,true,{URL},,,\n", encoding="latin-1")
     problems = cat.validate_file(path)
-    assert len(problems) == 1 and "not UTF-8" in problems[0] and "row 1" in problems[0] and str(path) in problems[0]
+    assert len(problems) == 1 and "not UTF-8" in problems[0] and "line 2" in problems[0] and str(path) in problems[0]
     with pytest.raises(InputFileError, match="not UTF-8"):
         cat.load_categorical(path)
 
@@ -163,7 +165,7 @@ def test_non_utf8_csv(tmp_path):
 def test_year_contradicts_strategy(tmp_path):
     rows = f"TCD,national_ai_strategy_year,2020,{URL},,,\n"
     problems = cat.validate_file(write(tmp_path, HEADER + good_rows() + rows))
-    assert len(problems) == 1 and "national_ai_strategy is false" in problems[0] and "row 8" in problems[0]
+    assert len(problems) == 1 and "national_ai_strategy is false" in problems[0] and "line 9" in problems[0]
 
 
 def test_all_problems_listed_and_cli_exit_1(tmp_path, capsys):
@@ -176,8 +178,8 @@ def test_all_problems_listed_and_cli_exit_1(tmp_path, capsys):
     path = write(tmp_path, HEADER + bad)
     problems = cat.validate_file(path)
     assert len(problems) == 4
-    assert [p.split(", row ")[1].split(",")[0] for p in problems] == ["1", "2", "3", "4"]
-    with pytest.raises(InputFileError, match=r"4 problem\(s\).*row 1"):
+    assert [p.split(", line ")[1].split(",")[0] for p in problems] == ["2", "3", "4", "5"]
+    with pytest.raises(InputFileError, match=r"4 problem\(s\).*line 2"):
         cat.load_categorical(path)
     assert main(["validate", str(path)]) == 1
     err = capsys.readouterr().err
@@ -219,7 +221,8 @@ def test_stance_rule(instruments, explicit, expected):
 
 def test_stance_na_policies():
     partial = {"ai_law": True, "talent_programme": True}  # 6 instruments missing
-    assert cat.stance_from_instruments(partial, None) == "selective"
+    assert cat.stance_from_instruments(partial, None) is None  # default "coded": could be broad
+    assert cat.stance_from_instruments(partial, None, na_policy="not_found") == "selective"
     assert cat.stance_from_instruments(partial, None, na_policy="strict") is None
     # strict keeps a stance the missing cells cannot change
     five = inst(ai_law=True, talent_programme=True, sovereign_cloud=True, national_llm=True, public_compute=True)
@@ -235,8 +238,11 @@ def test_stance_na_policies():
     )
     out = cat.derive(frame, na_policy="coded_only")
     assert pd.isna(out["instrument_count"].iloc[0]) and pd.isna(out["stance"].iloc[0])  # nothing coded
-    default = cat.derive(frame)
-    assert default["instrument_count"].iloc[0] == 0 and default["stance"].iloc[0] == "none"
+    old = cat.derive(frame, na_policy="not_found")
+    assert old["instrument_count"].iloc[0] == 0 and old["stance"].iloc[0] == "none"
+    default = cat.derive(frame)  # "coded": an uncoded cell is never a 0
+    assert pd.isna(default["instrument_count"].iloc[0]) and pd.isna(default["stance"].iloc[0])
+    assert default["n_instruments_coded"].tolist() == [0, 8] and default["instrument_count"].iloc[1] == 8
     assert out["instrument_count"].iloc[1] == 8 and out["stance"].iloc[1] == "full_stack"
     with pytest.raises(ValueError, match="na_policy"):
         cat.derive(frame, na_policy="lenient")
@@ -270,8 +276,8 @@ def test_compare_categorical():
 def test_package_level_exports():
     import sovai
 
-    assert sovai.load_categorical is cat.load_categorical
-    assert sovai.compare_categorical is cat.compare_categorical
+    assert callable(sovai.load_categorical) and callable(sovai.compare_categorical)
+    assert "load_categorical" in sovai.__all__
 
 
 def test_coverage_by_region(tmp_path):
@@ -333,8 +339,15 @@ _cell = st.sampled_from([True, False, None])
 def test_stance_invariants(rows):
     cols = [*cat.instrument_variables(), "explicit_sovereignty"]
     frame = pd.DataFrame(rows, columns=cols).astype("boolean")
-    loose = cat.derive(frame)
+    loose = cat.derive(frame, na_policy="not_found")
     strict = cat.derive(frame, na_policy="strict")
+    coded = cat.derive(frame)  # default: missing never counted as 0
+    n = frame[cat.instrument_variables()].notna().sum(axis=1)
+    assert (coded["n_instruments_coded"] == n).all()
+    assert coded.loc[n == 0, "instrument_count"].isna().all()
+    assert (coded.loc[n > 0, "instrument_count"] == loose.loc[n > 0, "instrument_count"]).all()
+    same = coded["stance"].astype(object).fillna("NA") == strict["stance"].astype(object).fillna("NA")
+    assert same.all()
     count = loose["instrument_count"]
     assert count.between(0, 8).all()
     stance = loose["stance"].astype(str)
@@ -378,8 +391,7 @@ def test_compare_files(tmp_path):
     assert res.disagreements.to_dict("records") == [
         {"iso3": "FRA", "variable": "instrument_count", "a": "1", "b": "0"},
         {"iso3": "FRA", "variable": "public_compute", "a": "True", "b": "False"},
-        {"iso3": "FRA", "variable": "stance", "a": "selective", "b": "none"},
-    ]
+    ]  # the stance is NA in both: 7 of 8 instruments are not coded, so it is undetermined
     summ = res.summary.set_index("variable")
     ours = cat.compare_categorical(a)  # against our codings
     assert set(ours.summary["variable"]) >= set(cat.contract_variables())
@@ -398,7 +410,7 @@ def test_wide_unknown_country_reported_once(tmp_path):
     text = f"country,ai_law,talent_programme,source_url\nAtlantis,true,true,{URL}\nFrance,true,true,{URL}\n"
     problems = cat.validate_file(write(tmp_path, text))
     assert problems == [
-        f"{tmp_path / 'codes.csv'}, row 1, column 'country': unknown country 'Atlantis' (not an ISO3 code or a known country name)"
+        f"{tmp_path / 'codes.csv'}, line 2, column 'country': unknown country 'Atlantis' (not an ISO3 code or a known country name)"
     ]
 
 
@@ -406,3 +418,88 @@ def test_semicolon_csv_hint(tmp_path):
     path = write(tmp_path, HEADER.replace(",", ";") + f"FRA;ai_law;true;{URL};;;\n")
     problems = cat.validate_file(path)
     assert len(problems) == 1 and "semicolons" in problems[0] and str(path) in problems[0]
+
+
+# ------------------------------------------------------- evidence, dates, markup, source quality
+EV_HEADER = "iso3,variable,value,source_url,source_title,accessed,note,evidence\n"
+
+
+@pytest.mark.parametrize(
+    ("row_text", "column", "pattern"),
+    [
+        (f"DEU,ai_law,true,{URL},t,2026-11-26,,hearsay\n", "evidence", "evidence 'hearsay' is not one of"),
+        (f"DEU,ai_law,true,{URL},t,2026-11-26,,derived\n", "evidence", "reserved for values computed"),
+        (f"DEU,ai_law,true,{URL},t,2026-11-26,,absent_from_complete_sources\n", "evidence", "can only back a false"),
+        (f"DEU,ai_law,true,{URL},t,2026-13-45,,stated\n", "accessed", "not a real date"),
+        (f"DEU,ai_law,true,{URL},t,2999-01-01,,stated\n", "accessed", "in the future"),
+        (f"DEU,ai_law,true,{URL},<script>alert(document.cookie)</script>,2026-11-26,,\n", "source_title", "markup"),
+        (f"DEU,ai_law,true,{URL},t,2026-11-26,<img src=x onerror=alert(1)>,\n", "note", "markup"),
+        ('DEU,ai_law,true,https://example.org/"><script>,t,2026-11-26,,\n', "source_url", "markup characters"),
+    ],
+)
+def test_validator_evidence_dates_markup(tmp_path, row_text, column, pattern):
+    rows = good_rows().replace(",\n", ",,\n").replace("checked list\n", "checked list,\n")
+    path = write(tmp_path, EV_HEADER + rows + row_text)
+    problems = cat.validate_file(path)
+    assert len(problems) == 1, problems
+    assert "line 9" in problems[0] and f"column {column!r}" in problems[0]
+    assert pd.Series([problems[0]]).str.contains(pattern).iloc[0], problems[0]
+
+
+def test_evidence_column_optional_and_loaded(tmp_path):
+    rows = f"DEU,ai_law,true,{URL},t,2026-11-26,,Stated\nTCD,ai_law,false,{URL},t,2026-11-26,,absent_from_complete_sources\n"
+    long = cat.load_categorical(write(tmp_path, EV_HEADER + rows), long=True)
+    assert long.set_index("iso3")["evidence"].to_dict() == {"DEU": "stated", "TCD": "absent_from_complete_sources"}
+    without = cat.load_categorical(write(tmp_path, HEADER + good_rows(), "old.csv"), long=True)
+    assert without["evidence"].isna().all()  # absent column = not graded (NA)
+    shares = cat.evidence_shares(long).set_index("evidence")
+    assert shares.loc["stated", "n_values"] == 1 and shares.loc["absent_from_complete_sources", "share"] == 0.5
+
+
+def test_header_only_file_is_an_error(tmp_path):
+    problems = cat.validate_file(write(tmp_path, HEADER))
+    assert len(problems) == 1 and "no data rows" in problems[0]
+    assert main(["validate", str(tmp_path / "codes.csv")]) == 1
+
+
+def test_line_numbers_follow_multiline_quoted_fields(tmp_path):
+    text = HEADER + f'FRA,ai_law,true,{URL},t,2026-11-26,"a note\nover two lines"\nAtlantis,ai_law,true,{URL},,,\n'
+    problems = cat.validate_file(write(tmp_path, text))
+    assert len(problems) == 1 and ", line 4," in problems[0]  # the record starts on file line 4
+
+
+def test_source_quality_classes_refusal_and_warning(tmp_path, capsys):
+    table = cat.source_quality()
+    assert table["grokipedia.com"][0] == "content_farm" and table["anuragverma.co"][0] == "personal"
+    assert cat.source_class("https://www.oecd.ai/en/x") == "intergovernmental"
+    assert cat.source_class("https://sub.grokipedia.com/page") == "content_farm"  # parent domain
+    assert cat.source_class("not a url") is None
+    farm = "DEU,public_compute,true,https://grokipedia.com/page/Gefion,t,2026-11-26,\n"
+    weak = "IND,ai_law,false,https://anuragverma.co/world-watch,t,2026-11-26,\n"
+    path = write(tmp_path, HEADER + good_rows() + farm + weak)
+    warnings: list[str] = []
+    problems = cat.validate_file(path, warnings=warnings)
+    assert len(problems) == 1 and "'grokipedia.com'" in problems[0] and "content_farm" in problems[0]
+    assert "line 9" in problems[0]
+    assert any("'anuragverma.co'" in w and "'personal'" in w and "line 10" in w for w in warnings)
+    assert any("example.org" in w and "not classified" in w for w in warnings)
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "warning:" in err and "grokipedia" in err
+    # the loader itself does not refuse (the build keeps working while sources are replaced)
+    assert bool(cat.load_categorical(path).loc["DEU", "public_compute"])
+
+
+def test_source_quality_shares_sum_to_one(tmp_path):
+    long = cat.load_categorical(write(tmp_path, HEADER + good_rows()), long=True)
+    shares = cat.source_quality_shares(long)
+    assert shares["n_values"].sum() == len(long) and shares["share"].sum() == pytest.approx(1.0)
+    assert shares.set_index("quality_class").loc["unclassified", "n_values"] == len(long)  # example.org
+
+
+def test_source_quality_file_covers_every_cited_domain(real_long):
+    table = cat.source_quality()
+    hosts = real_long.loc[real_long["origin"] == "hand", "source_url"].map(cat.url_domain).dropna()
+    missing = sorted({h for h in hosts if cat.source_class("https://" + h, table) is None})
+    assert len(missing) <= len(set(hosts)) // 4, missing  # tools/codings_report.py lists them
+    assert set(v for v, _ in table.values()) <= set(cat.QUALITY_CLASSES)

@@ -19,7 +19,13 @@ TOY = pd.DataFrame(
     index=["AAA", "BBB", "CCC", "DDD"],
 )
 META = pd.DataFrame({"id": ["i1", "i2", "i3"], "layer": ["L1", "L1", "L2"], "direction": [1, -1, 1]})
-PLAIN = dict(outliers="none", n_draws=0, n_sensitivity=0, min_country_coverage=0.0, min_indicator_coverage=0.0)
+# normalisations that need no per-indicator parameter (target, goalposts need metadata)
+DATA_NORMS = ("minmax", "zscore", "rank", "percentile", "frontier")
+# the missing-data rules switched off (toy layers have one or two indicators)
+RULES_OFF = dict(min_layer_indicators=1, min_layer_coverage=0.0, min_layers_share=0.0)
+PLAIN = dict(
+    outliers="none", n_draws=0, n_sensitivity=0, min_country_coverage=0.0, min_indicator_coverage=0.0, **RULES_OFF
+)
 
 
 def scores(result: C.CompositeResult) -> pd.Series:
@@ -46,8 +52,8 @@ def test_minmax_arithmetic_by_hand():
 @pytest.mark.parametrize(
     "method, expected",
     [
-        # rank: i1 1,2,3,4; i2 2,4,3,1; i3 1,2,3,4 -> L1 1.5,3,3,2.5; L2 1,2,3,4
-        ("rank", [(1.5 + 1) / 2, (3 + 2) / 2, (3 + 3) / 2, (2.5 + 4) / 2]),
+        # rank: 100 rank / n, i1 25,50,75,100; i2 50,100,75,25; i3 25,50,75,100
+        ("rank", [(37.5 + 25) / 2, (75 + 50) / 2, (75 + 75) / 2, (62.5 + 100) / 2]),
         # percentile: 100*(rank-1)/3
         ("percentile", [(100 / 6 + 0) / 2, (200 / 3 + 100 / 3) / 2, (200 / 3 + 200 / 3) / 2, (50 + 100) / 2]),
         # frontier: i1 x/max -> 0,25,50,100; i2 has negative oriented values -> min-max 50,100,75,0;
@@ -73,7 +79,19 @@ def test_zscore_by_hand():
 
 
 def test_geometric_by_hand():
-    r = C.run(TOY, META, aggregation="geometric", **PLAIN)
+    r = C.run(TOY, META, aggregation="geometric", geometric_rescale=False, **PLAIN)
+    # min-max values rescaled to [1, 100]: 1 + 0.99 v; geometric means at every level, no rescaling
+    i1 = np.array([1.0, 25.75, 50.5, 100.0])
+    i2 = np.array([50.5, 100.0, 75.25, 1.0])
+    i3 = np.array([1.0, 34.0, 67.0, 100.0])
+    l1 = np.sqrt(i1 * i2)
+    np.testing.assert_allclose(r.layer_scores["L1"].sort_index(), l1)
+    np.testing.assert_allclose(scores(r), np.sqrt(l1 * i3))
+    assert any("no rescaling between levels" in line for line in r.log)
+
+
+def test_geometric_with_the_earlier_rescale_by_hand():
+    r = C.run(TOY, META, aggregation="geometric", geometric_rescale=True, **PLAIN)
     # min-max values rescaled to [1, 100]: 1 + 0.99 v
     i1 = np.array([1.0, 25.75, 50.5, 100.0])
     i2 = np.array([50.5, 100.0, 75.25, 1.0])
@@ -87,8 +105,17 @@ def test_geometric_by_hand():
     assert list(r.overall.index) == ["CCC", "BBB", "DDD", "AAA"]
 
 
-def test_mixed_aggregation_by_hand():
+def test_mixed_aggregation_without_rescale_by_hand():
     r = C.run(TOY, META, aggregation="arithmetic", aggregation_overall="geometric", **PLAIN)
+    # arithmetic means of the [1, 100]-rescaled values, then a geometric mean of the layer scores
+    l1 = (np.array([1.0, 25.75, 50.5, 100.0]) + np.array([50.5, 100.0, 75.25, 1.0])) / 2
+    l2 = np.array([1.0, 34.0, 67.0, 100.0])
+    np.testing.assert_allclose(r.layer_scores["L1"].sort_index(), l1)
+    np.testing.assert_allclose(scores(r), np.sqrt(l1 * l2))
+
+
+def test_mixed_aggregation_by_hand():
+    r = C.run(TOY, META, aggregation="arithmetic", aggregation_overall="geometric", geometric_rescale=True, **PLAIN)
     l1 = np.array([25.0, 62.5, 62.5, 50.0])
     l1r = 1 + 99 * (l1 - 25) / 37.5  # layer scores rescaled to [1, 100]: 1, 100, 100, 67
     l2r = np.array([1.0, 34.0, 67.0, 100.0])
@@ -136,7 +163,7 @@ def test_cronbach_alpha_by_hand():
 def test_outlier_rule():
     x = np.r_[np.arange(1.0, 21.0), 1000.0]
     treated, how = C.treat_outliers(x)
-    assert how == "winsorised 1" and treated.max() == 20.0
+    assert how == "winsorised 1 high" and treated.max() == 20.0
     heavy = np.exp(np.random.default_rng(1).normal(0, 2.5, 200))
     treated, how = C.treat_outliers(heavy)
     assert how == "log"
@@ -205,7 +232,7 @@ def random_panel(seed: int, n: int = 25, m: int = 6, missing: float = 0.1):
 @settings(max_examples=15, deadline=None)
 @given(
     st.integers(0, 10_000),
-    st.sampled_from(C.NORMALISATIONS),
+    st.sampled_from(DATA_NORMS),
     st.sampled_from(C.AGGREGATIONS),
     st.sampled_from(C.IMPUTATIONS),
     st.sampled_from([None, *C.AGGREGATIONS]),
@@ -226,6 +253,8 @@ def test_zero_noise_uncertainty_reproduces_point_ranks(seed, norm, agg, imp, agg
         mc_normalisations=None,
         mc_imputations=None,
         mc_aggregations=None,
+        mc_outliers=None,
+        mc_leave_out=0,
         aggregation=agg,
         aggregation_overall=agg_overall,
         min_country_coverage=0.0,
@@ -259,6 +288,8 @@ def test_sensitivity_single_factor_has_total_index_near_one():
         weight_concentration=math.inf,
         mc_imputations=None,
         mc_aggregations=None,
+        mc_outliers=None,
+        mc_leave_out=0,
         mc_normalisations=("minmax", "rank", "zscore"),
         min_country_coverage=0.0,
     )
@@ -271,7 +302,7 @@ def test_sensitivity_single_factor_has_total_index_near_one():
 def test_sensitivity_lists_every_varying_factor():
     data, meta, groups = random_panel(6)
     r = C.run(data, meta, groups=groups, n_draws=0, n_sensitivity=100, n_bootstrap=0, min_country_coverage=0.0)
-    assert list(r.sensitivity["factor"]) == list(C.FACTORS)
+    assert list(r.sensitivity["factor"]) == [f for f in C.FACTORS if f != "reference_window"]  # no alternatives
     assert (r.sensitivity["ST"] >= 0).all()
 
 
@@ -298,7 +329,7 @@ SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[Healt
 
 
 @SETTINGS
-@given(panels(), st.randoms(use_true_random=False), st.sampled_from(C.NORMALISATIONS), st.sampled_from(C.AGGREGATIONS))
+@given(panels(), st.randoms(use_true_random=False), st.sampled_from(DATA_NORMS), st.sampled_from(C.AGGREGATIONS))
 def test_invariant_to_row_order(data, rnd, norm, agg):
     idx = list(data.index)
     rnd.shuffle(idx)
@@ -429,7 +460,7 @@ def test_rank_rows_ties_and_nan():
 
 def test_output_tables_contract():
     data, meta, groups = random_panel(8)
-    r = C.run(data, meta, groups=groups, n_draws=50, n_sensitivity=0, min_country_coverage=0.0)
+    r = C.run(data, meta, groups=groups, n_draws=50, n_sensitivity=0, min_country_coverage=0.0, **RULES_OFF)
     ov = C.overall_table(r, names={})
     assert list(ov.columns[:9]) == [
         "iso3",
@@ -444,7 +475,7 @@ def test_output_tables_contract():
     ]
     assert ov["rank"].is_monotonic_increasing
     lay = C.layers_table(r)
-    assert list(lay.columns) == ["iso3", "layer", "score", "rank"]
+    assert list(lay.columns) == ["iso3", "layer", "score", "rank", "n_observed"]
     assert len(lay) == len(ov) * 3
     wide = C.layer_scores_table(r, names={})
     assert {"L0_score", "L0_rank", "overall_rank"} <= set(wide.columns)
@@ -505,7 +536,9 @@ def test_figures_draw_what_they_claim():
     from matplotlib.patches import Rectangle
 
     data, meta, groups = random_panel(9, n=20)
-    r = C.run(data, meta, groups=groups, n_draws=100, n_sensitivity=60, n_bootstrap=10, min_country_coverage=0.0)
+    r = C.run(
+        data, meta, groups=groups, n_draws=100, n_sensitivity=60, n_bootstrap=10, min_country_coverage=0.0, **RULES_OFF
+    )
     names = {c: f"Country {c}" for c in r.overall.index}
 
     fig = C.plot_rank_intervals(r, top=12, names=names, caption="Source: test (CC BY 4.0)")
@@ -535,7 +568,7 @@ def test_figures_draw_what_they_claim():
     np.testing.assert_allclose(heights[len(r.sensitivity) :], r.sensitivity["ST"])
     plt.close(fig)
 
-    other = C.run(data * 2, meta, n_draws=0, n_sensitivity=0, min_country_coverage=0.0)
+    other = C.run(data * 2, meta, n_draws=0, n_sensitivity=0, min_country_coverage=0.0, **RULES_OFF)
     fig = C.plot_scale_vs_intensity(r, other)
     pts = [c for c in fig.axes[0].collections if isinstance(c, PathCollection)][0].get_offsets()
     assert len(pts) == 20
