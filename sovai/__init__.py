@@ -5,13 +5,14 @@ A reconstruction, from open data and cited codings, of the analysis in Brookings
 
 Quick tour
 ----------
->>> import sovai
->>> codings = sovai.load_categorical()          # Appendix A: 195 countries x coded variables
->>> table = sovai.rank(view="scale")            # composite index of the 10 AI-stack layers
->>> result = sovai.map(codings, "stance")       # a world choropleth (not-coded cells hatched)
->>> sovai.to_iso3("Türkiye")                    # country names -> ISO 3166-1 alpha-3
-'TUR'
->>> sovai.profile("DEU")                        # build reports/profiles/DEU.html (a notebook run)
+::
+
+    import sovai
+    codings = sovai.load_categorical()          # Appendix A: 195 countries x coded variables
+    table = sovai.rank(view="scale")            # composite index of the 10 AI-stack layers
+    result = sovai.map(codings, "stance")       # a world choropleth (not-coded cells hatched)
+    sovai.to_iso3("Türkiye")                    # country names -> ISO 3166-1 alpha-3: ['TUR']
+    sovai.profile("DEU")                        # build reports/profiles/DEU.html (a notebook run)
 
 The same from a shell: ``sovai build`` (every notebook into ``reports/``), ``sovai build --list``
 (notebooks and their parameters), ``sovai profile DEU``, ``sovai validate my_codings.csv``,

@@ -1157,6 +1157,31 @@ def cohen_kappa(a: Iterable, b: Iterable) -> float:
     return (po - pe) / (1.0 - pe)
 
 
+def gwet_ac1(a: Iterable, b: Iterable, *, n_categories: int | None = None) -> float:
+    """Gwet's AC1 agreement coefficient of two equally long label sequences.
+
+    Unlike Cohen's kappa it stays defined (and is not deflated) when almost every cell falls in
+    one category, which is the case for codings that are mostly ``true``. Chance agreement is
+    ``Σ_k π_k (1 − π_k) / (K − 1)`` with ``π_k`` the mean share of category ``k`` over both coders
+    and ``K`` the number of categories (default: those observed, at least 2).
+
+    >>> round(gwet_ac1(["t", "t", "t", "f"], ["t", "t", "t", "t"]), 4)
+    0.68
+    """
+    a = pd.Series(list(a), dtype="object").astype(str)
+    b = pd.Series(list(b), dtype="object").astype(str)
+    if len(a) != len(b):
+        raise ValueError(f"gwet_ac1: sequences differ in length ({len(a)} vs {len(b)})")
+    if len(a) == 0:
+        return float("nan")
+    po = float((a.to_numpy() == b.to_numpy()).mean())
+    cats = set(a) | set(b)
+    k = max(n_categories or len(cats), 2)
+    pi = pd.concat([a, b]).value_counts(normalize=True)
+    pe = float((pi * (1.0 - pi)).sum()) / (k - 1)
+    return (po - pe) / (1.0 - pe)
+
+
 def _as_wide(x, name: str) -> pd.DataFrame:
     if isinstance(x, str | Path):
         return load_categorical(x)
@@ -1226,6 +1251,7 @@ def compare_categorical(a, b=None, *, variables: Iterable[str] | None = None) ->
                 "n_agree": int(agree.sum()),
                 "agreement": float(agree.mean()) if both.any() else np.nan,
                 "kappa": cohen_kappa(va, vb),
+                "ac1": gwet_ac1(va, vb),
                 "n_only_a": int((sa.notna() & sb.isna()).sum()),
                 "n_only_b": int((sa.isna() & sb.notna()).sum()),
             }

@@ -441,10 +441,15 @@ def rule_frames() -> dict[str, pd.DataFrame]:
 
 
 def combine(rows: pd.DataFrame) -> pd.DataFrame:
-    """One derived value per iso3 × variable: a true from any rule beats a false; rules in name order.
+    """One derived value per iso3 × variable of the 195 target countries: a true from any rule
+    beats a false; rules in name order.
 
     The note of the kept row lists the other rules that fired (and a disagreement, if any).
     """
+    from sovai.countries import target_countries
+
+    # datasets also cover economies outside the 195 targets (e.g. HKG, PSE in GIRAI): not coded
+    rows = rows[rows["iso3"].isin(target_countries())]
     if rows.empty:
         return pd.DataFrame(columns=DERIVED_COLUMNS).astype("string")
     rows = rows.copy()

@@ -252,6 +252,13 @@ def test_combine_true_beats_false_and_notes_the_other_rule():
     assert len(out) == 1 and out["value"].iloc[0] == "true" and "girai2026_nap=false" in out["note"].iloc[0]
 
 
+def test_combine_keeps_only_the_target_countries():
+    rows = _derived(
+        ("PSE", "national_ai_strategy", "true"), ("HKG", "public_compute", "true"), ("FRA", "ai_law", "true")
+    )
+    assert dc.combine(rows)["iso3"].tolist() == ["FRA"]  # PSE, HKG are not among the 195 coded economies
+
+
 # --------------------------------------------------------------------------------- real data
 @pytest.fixture(scope="module")
 def layer():

@@ -208,8 +208,28 @@ def main(argv: list[str] | None = None) -> int:
         res = cat.compare_categorical(
             cat.to_wide(first.drop(columns="origin")), cat.to_wide(second.drop(columns="origin"))
         )
-        summ = res.summary[res.summary["n_both"] > 0][["variable", "n_both", "agreement", "kappa"]]
+        summ = res.summary[res.summary["n_both"] > 0][["variable", "n_both", "agreement", "kappa", "ac1"]]
         print(summ.to_string(index=False))
+        # pooled over the boolean variables: per-variable kappa is undefined when both coders say
+        # "true" for every cell of a variable (chance agreement 1); AC1 stays defined
+        boolean = [v for v in cat.instrument_variables() + ["national_ai_strategy", "explicit_sovereignty"]]
+        boolean += [v for v in cat.contract_variables() if v.startswith("driver_")]
+        fa = cat.to_wide(first.drop(columns="origin"))
+        fb = cat.to_wide(second.drop(columns="origin"))
+        pairs = [
+            (str(fa.at[i, v]), str(fb.at[i, v]))
+            for v in dict.fromkeys(boolean)
+            if v in fa.columns and v in fb.columns
+            for i in fa.index.intersection(fb.index)
+            if pd.notna(fa.at[i, v]) and pd.notna(fb.at[i, v])
+        ]
+        if pairs:
+            xa, xb = zip(*pairs, strict=True)
+            agree = sum(x == y for x, y in pairs) / len(pairs)
+            print(
+                f"\npooled over the boolean variables: n = {len(pairs)}, agreement {agree:.3f}, "
+                f"Cohen's kappa {cat.cohen_kappa(xa, xb):.3f}, Gwet's AC1 {cat.gwet_ac1(xa, xb):.3f}"
+            )
     else:
         where = SAMPLE.relative_to(ROOT)
         state = f"sample drawn ({where})" if SAMPLE.exists() else "no sample yet (tools/reliability_sample.py)"

@@ -42,7 +42,9 @@ def draw(long: pd.DataFrame, *, seed: int = 20261202, share: float = 0.10) -> pd
         raise ValueError(f"parameter 'share': {share} is not in (0, 1]")
     rng = np.random.default_rng(seed)
     names = reference_table()["name"]
-    coded = long[long["value"].notna() & (long["iso3"] != "EUU")]
+    from sovai.countries import target_countries
+
+    coded = long[long["value"].notna() & long["iso3"].isin(target_countries())]
     parts = []
     for var in cat.contract_variables():  # codebook order: a fixed order of draws
         cells = coded[coded["variable"] == var].sort_values("iso3", kind="mergesort")
