@@ -203,6 +203,54 @@ def _cmd_config(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def copy_notebooks(target: str | Path, *, overwrite: bool = False) -> list[Path]:
+    """Copy the notebooks (and their README) into ``<target>/notebooks/`` for a student to edit.
+
+    The notebooks' default ``output_dir`` (``../reports``) then writes to ``<target>/reports``.
+    Existing files are kept unless ``overwrite``; returns the files written.
+
+    Raises
+    ------
+    UsageError
+        ``target`` exists and is not a folder, or a notebook is already there without ``overwrite``.
+    """
+    import shutil
+
+    from sovai import paths
+
+    dest = Path(target).expanduser() / "notebooks"
+    if dest.exists() and not dest.is_dir():
+        raise UsageError(f"sovai notebooks copy: {dest} exists and is not a folder")
+    sources = sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")) + sorted(paths.NOTEBOOKS_DIR.glob("README.md"))
+    clash = [p.name for p in sources if (dest / p.name).exists()]
+    if clash and not overwrite:
+        raise UsageError(f"sovai notebooks copy: {dest} already holds {clash}; pass --overwrite to replace them")
+    dest.mkdir(parents=True, exist_ok=True)
+    written = []
+    for src in sources:
+        shutil.copyfile(src, dest / src.name)
+        written.append(dest / src.name)
+    return written
+
+
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from sovai import paths
+
+    if args.action == "list":
+        for nb in sorted(paths.NOTEBOOKS_DIR.glob("*.ipynb")):
+            print(nb.stem)
+        print(f"(from {paths.NOTEBOOKS_DIR})")
+        return EXIT_OK
+    if not args.dir:
+        raise UsageError("usage: sovai notebooks copy DIR")
+    written = copy_notebooks(args.dir, overwrite=args.overwrite)
+    dest = Path(args.dir).expanduser() / "notebooks"
+    print(
+        f"copied {len(written)} files to {dest}; open them with `jupyter lab {dest}` (outputs go to {dest.parent / 'reports'})"
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
     from sovai import __version__
@@ -256,6 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("file")
     val.add_argument("--sheet", default=None, help="XLSX sheet name (default: the first sheet)")
     val.set_defaults(func=_cmd_validate)
+
+    nbs = sub.add_parser("notebooks", help="the packaged notebooks: list, or copy DIR (an editable copy)")
+    nbs.add_argument("action", choices=["list", "copy"])
+    nbs.add_argument("dir", nargs="?", help="target folder for `copy` (notebooks go to DIR/notebooks)")
+    nbs.add_argument("--overwrite", action="store_true", help="replace notebooks already in DIR/notebooks")
+    nbs.set_defaults(func=_cmd_notebooks)
 
     cfg = sub.add_parser("config", help="user settings: show, set KEY VALUE, unset KEY, path")
     cfg.add_argument("action", choices=["show", "set", "unset", "path"], nargs="?", default="show")

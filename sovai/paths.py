@@ -1,7 +1,10 @@
 """Every path the package uses, derived once, and the user's settings.
 
-The project root is the folder holding ``pyproject.toml`` above this package (a source checkout,
-which is how sovai is meant to be used: ``pip install -e .``).
+In a source checkout (``pip install -e .``) the project root is the folder holding
+``pyproject.toml`` above this package, and the curated ``data/`` and ``notebooks/`` are the
+repository's own. Installed from a wheel (``pip install sovai``), the same files ship inside the
+package (``sovai/_data``, ``sovai/_notebooks``; see ``setup.py``) and are read from there, and the
+project root, where ``reports/`` goes, is the current folder.
 
 Settings (later wins): the user config file (:func:`config_file`, written by
 ``sovai config set KEY VALUE``) < environment variables < command-line options (``--mirror``,
@@ -28,12 +31,30 @@ from pathlib import Path
 from typing import Any
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = PACKAGE_DIR.parent
-DATA_DIR = PROJECT_ROOT / "data"
+
+
+def _is_checkout(root: Path) -> bool:
+    """True when ``root`` is a sovai source checkout (its own ``data/`` and ``pyproject.toml``)."""
+    return (root / "pyproject.toml").is_file() and (root / "data" / "categorical" / "codebook.yaml").is_file()
+
+
+def _packaged(name: str) -> Path:
+    """A folder shipped inside the installed package (``sovai/_data``, ``sovai/_notebooks``)."""
+    from importlib.resources import files
+
+    return Path(str(files("sovai") / name))
+
+
+#: True in a source checkout (``pip install -e .``): data and notebooks are the repository's own.
+#: Installed from a wheel, the curated data and the notebooks are the copies shipped in the
+#: package (read through ``importlib.resources``) and builds go to ``./reports``.
+IN_CHECKOUT = _is_checkout(PACKAGE_DIR.parent)
+PROJECT_ROOT = PACKAGE_DIR.parent if IN_CHECKOUT else Path.cwd()
+DATA_DIR = PROJECT_ROOT / "data" if IN_CHECKOUT else _packaged("_data")
 CATEGORICAL_DIR = DATA_DIR / "categorical"
 COUNTRIES_DIR = DATA_DIR / "countries"
 STACK_DIR = DATA_DIR / "stack"
-NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks" if IN_CHECKOUT else _packaged("_notebooks")
 REGISTRY_FILE = PACKAGE_DIR / "registry.toml"
 #: Where interactive notebook runs write (a notebook's default ``output_dir``; git-ignored), so
 #: that running a notebook in JupyterLab never overwrites the built report.
