@@ -60,6 +60,7 @@ from sovai.composite.config import (
     CompositeResult,
     CompositeWarning,
 )
+from sovai.composite.over_time import plot_ranks_over_time, rank_changes, ranks_over_time
 from sovai.composite.pipeline import run, run_panel
 from sovai.composite.plots import (
     plot_country_sensitivity,
@@ -73,6 +74,9 @@ from sovai.composite.steps import cronbach_alpha, impute, normalise, rank_rows, 
 from sovai.composite.tables import layer_scores_table, layers_table, overall_table, write_tables
 
 __all__ = [
+    "plot_ranks_over_time",
+    "rank_changes",
+    "ranks_over_time",
     "AGGREGATIONS",
     "BINARY_TREATMENTS",
     "KINDS",
