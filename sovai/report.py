@@ -42,7 +42,7 @@ How a build works
    Python, whatever kernelspecs are installed), with cwd ``notebooks/``,
    into a temporary file; on success the executed notebook and its HTML are renamed into place,
    so a failing notebook keeps its last good output (the failed run and the kernel's stderr are
-   kept under ``.cache/failed/``) and the build exits 1 naming notebook, cell and error.
+   kept under ``.cache/failures/``) and the build exits 1 naming notebook, cell and error.
    Each worker reuses one warm kernel for all its jobs (:data:`REUSE_KERNELS`): after each
    notebook the namespace is reset, figures closed, and rcParams, warning filters and cwd
    restored to the fresh kernel's, while imported modules and their caches stay loaded — later
@@ -63,7 +63,7 @@ Layout of ``OUTPUT_DIR``::
     notebooks/NN-name.ipynb   html/NN-name.html      executed report notebooks
     figures/  tables/                                written by the notebooks
     profiles/ISO3.html  profiles/ISO3.ipynb  profiles/ISO3/   country profiles
-    .cache/records/  .cache/failed/  .cache/data/     cache records, failed runs, data cache
+    .cache/records/  .cache/failures/  .cache/data/     cache records, failed runs, data cache
 
 Notebooks may cache expensive intermediate results across runs and profiles with
 :func:`cached_result` (a pickle keyed by the input hashes, under ``.cache/data/``).

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 def names_by_source() -> dict[str, list[str]]:
-    """Every country spelling used by each name-based source of the lead's loaders (sorted).
+    """Every country spelling used by each name-based source (sorted).
 
     Used by ``tools/make_country_mappings.py`` and the mapping tests: each source's
     ``data/countries/<source>.countries.json`` must cover exactly these names.

@@ -48,7 +48,7 @@ class Series:
     type_pattern: str  # regex matched (case-insensitive) against TYPE
 
 
-#: AI-relevant mineral series (issue #7 list, where USGS reports country production).
+#: AI-relevant mineral series (the DESIGN.md minerals list, where USGS reports country production).
 AI_MINERALS: tuple[Series, ...] = (
     Series("gallium", "gallium (primary production)", "Gallium", r"primary production"),
     Series("germanium", "germanium (refinery production)", "Germanium", r"refinery production"),

@@ -1,0 +1,44 @@
+"""Notebook hygiene in one place: every notebook passes the lint tool that `make lint` runs
+(no outputs; a `parameters` cell of documented literals with output_dir, seed and fast)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("check_notebooks", ROOT / "tools" / "check_notebooks.py")
+check_notebooks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(check_notebooks)
+
+
+@pytest.mark.parametrize("notebook", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_notebook_passes_the_lint_tool(notebook):
+    assert check_notebooks.check(notebook) == []
+
+
+def test_lint_tool_rejects_outputs_and_undocumented_parameters(tmp_path):
+    import json
+
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "metadata": {"tags": ["parameters"]},
+                "source": "seed = 1\nfast: bool = False  # smoke\n",
+                "outputs": [],
+                "execution_count": 3,
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = tmp_path / "bad.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    problems = check_notebooks.check(path)
+    assert any("has outputs" in p for p in problems)
+    assert any("'seed' has no comment" in p for p in problems)
+    assert any("lacks ['output_dir']" in p for p in problems)
