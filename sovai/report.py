@@ -1788,6 +1788,11 @@ def render_index(out: Path, manifest: dict) -> str:
         "<a href='#profiles'>Country profiles</a><a href='#figures'>Figures</a><a href='#tables'>Tables</a>"
         "<a href='#sources'>Data sources</a><a href='#build'>Build</a></nav>",
     ]
+    if (out / "explorer.html").exists():  # written by 02-rankings
+        parts.append(
+            "<p><b><a href='explorer.html'>Rankings explorer</a></b>: change the layer weights and the view; "
+            "the ranking, the chart and the map update at once (aggregated exactly as notebook 02 does).</p>"
+        )
     # the claims
     parts.append("<h2 id='claims'>The report's four claims, checked</h2><div class='claims'>")
     for i, (title, claim, stem, figure) in enumerate(CLAIMS, 1):
