@@ -17,7 +17,7 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 #: repository folder -> folder inside the built package
-SHIPPED = {"data": "_data", "notebooks": "_notebooks"}
+SHIPPED = {"data": "_data", "notebooks": "_notebooks", "docs": "_docs"}
 #: names never shipped (editor/Jupyter/OS leftovers); any part of a path matching one is skipped
 IGNORED_NAMES = {".ipynb_checkpoints", "__pycache__", ".DS_Store", ".git"}
 IGNORED_SUFFIXES = (".pyc", "~")

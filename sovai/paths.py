@@ -55,6 +55,8 @@ CATEGORICAL_DIR = DATA_DIR / "categorical"
 COUNTRIES_DIR = DATA_DIR / "countries"
 STACK_DIR = DATA_DIR / "stack"
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks" if IN_CHECKOUT else _packaged("_notebooks")
+#: The methods documentation (``docs/*.md``), rendered into the build's ``methods.html``.
+DOCS_DIR = PROJECT_ROOT / "docs" if IN_CHECKOUT else _packaged("_docs")
 REGISTRY_FILE = PACKAGE_DIR / "registry.toml"
 #: Where interactive notebook runs write (a notebook's default ``output_dir``; git-ignored), so
 #: that running a notebook in JupyterLab never overwrites the built report.

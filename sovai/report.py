@@ -1488,6 +1488,9 @@ class Builder:
         recs, fails = self.all_records()
         manifest = self.manifest(recs, fails, ran, settings)
         atomic_write_text(self.out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
+        from sovai.site_pages import write_reference_pages
+
+        write_reference_pages(self.out)  # methods.html, codebook.html (linked from the index)
         atomic_write_text(self.out / "index.html", render_index(self.out, manifest))
 
     def _mark_profile(self, e: dict, rec: dict) -> dict:
@@ -1786,7 +1789,8 @@ def render_index(out: Path, manifest: dict) -> str:
         "Full provenance: <a href='manifest.json'>manifest.json</a>.</p>",
         "<nav class='top'><a href='#claims'>The four claims</a><a href='#notebooks'>Notebooks</a>"
         "<a href='#profiles'>Country profiles</a><a href='#figures'>Figures</a><a href='#tables'>Tables</a>"
-        "<a href='#sources'>Data sources</a><a href='#build'>Build</a></nav>",
+        "<a href='#sources'>Data sources</a><a href='#build'>Build</a>"
+        "<a href='methods.html'>Methods</a><a href='codebook.html'>Codebook</a></nav>",
     ]
     if (out / "explorer.html").exists():  # written by 02-rankings
         parts.append(

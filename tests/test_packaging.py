@@ -78,7 +78,7 @@ def test_build_hook_ships_every_tracked_file_under_data_and_notebooks():
     if shutil.which("git") is None or not (ROOT / ".git").exists():
         pytest.skip("not a git checkout: the tracked-file list is unavailable")
     tracked = subprocess.run(
-        ["git", "ls-files", "data", "notebooks"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "ls-files", "data", "notebooks", "docs"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
     assert tracked, "git lists no file under data/ or notebooks/"
     expected = {hook.SHIPPED[t.split("/", 1)[0]] + "/" + t.split("/", 1)[1] for t in tracked}
@@ -93,9 +93,12 @@ def test_build_hook_skips_editor_leftovers_and_needs_the_folders(tmp_path):
     (tmp_path / "notebooks" / ".ipynb_checkpoints").mkdir(parents=True)
     (tmp_path / "notebooks" / ".ipynb_checkpoints" / "01-x-checkpoint.ipynb").write_text("{}")
     (tmp_path / "notebooks" / "01-x.ipynb").write_text("{}")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "codings.md").write_text("# codings\n")
     assert [rel.as_posix() for _, rel in hook.shipped_files(tmp_path)] == [
         "_data/stack/layers.csv",
         "_notebooks/01-x.ipynb",
+        "_docs/codings.md",
     ]
     shutil.rmtree(tmp_path / "notebooks")
     with pytest.raises(FileNotFoundError, match="notebooks is missing"):
@@ -104,7 +107,7 @@ def test_build_hook_skips_editor_leftovers_and_needs_the_folders(tmp_path):
 
 def test_sdist_manifest_and_package_data_carry_what_the_wheel_needs():
     manifest = (ROOT / "MANIFEST.in").read_text(encoding="utf-8").splitlines()
-    assert {"graft data", "graft notebooks"} <= set(manifest)
+    assert {"graft data", "graft notebooks", "graft docs"} <= set(manifest)
     assert any(line.startswith("include setup.py") for line in manifest)
     assert (ROOT / "sovai" / "py.typed").exists()
     import tomllib
