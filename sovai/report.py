@@ -1753,6 +1753,31 @@ def _caption(stem: str) -> str:
     return stem.replace("_", " ").replace("map ", "map: ", 1).capitalize()
 
 
+#: One-line descriptions of the main tables (shown in the index; others are listed by name).
+TABLE_DESCRIPTIONS = {
+    "rankings_overall.csv": "overall rank and score per country with the Monte Carlo median and 5-95% rank band, layers and indicators observed",
+    "rankings_layers.csv": "score, rank and observed indicators per country and layer (long form)",
+    "rankings_layer_scores.csv": "layer scores and ranks per country (wide form)",
+    "rankings_over_time.csv": "rank, score and layer scores per country and year (same indicators and settings)",
+    "rankings_sensitivity.csv": "Sobol' first-order and total indices of each uncertain choice (top-40 mean rank shift)",
+    "rankings_sensitivity_country.csv": "Sobol' indices per country: which choice moves which country",
+    "rankings_imputed.csv": "every imputed cell with its method",
+    "drivers_models.csv": "every coefficient of every driver model with robust SE, raw and Holm/BH-adjusted p-values",
+    "drivers_fit_statistics.csv": "N, log-likelihood, AIC, BIC and pseudo-R2 per model",
+    "drivers_dropped.csv": "countries left out of each model and the missing outcome or covariate",
+    "drivers_bootstrap.csv": "country-bootstrap intervals of the base model's coefficients",
+    "driver_proxies.csv": "each driver proxy: what it stands for, what it cannot show, source and years used",
+    "chokepoints.csv": "concentration (HHI, top-1/top-3 shares) of every stack input with market size and vintage",
+    "minimum_coalition.csv": "the smallest coalitions holding at least the cover share of every chokepoint",
+    "diversification.csv": "a country's supplier mix before and after diversifying to partners, capacity-limited",
+    "full_stack.csv": "countries holding a meaningful world share on every measured layer, at several thresholds",
+    "codings_wide.csv": "the categorical codings: one row per country, one column per variable (missing = not coded)",
+    "codings_long.csv": "every coded value with its source, access date, note and evidence grade",
+    "codings_coverage.csv": "how many countries are coded true / false / not coded per variable",
+    "data_licences.csv": "every raw source with its licence and flags (non-commercial, unclear)",
+}
+
+
 def render_index(out: Path, manifest: dict) -> str:
     """The ``index.html`` page of a build folder: the claims, notebooks, profiles, figures, tables, sources.
 
@@ -1901,12 +1926,21 @@ def render_index(out: Path, manifest: dict) -> str:
             groups.setdefault(writer.get(p.relative_to(out).as_posix(), "other"), []).append(p)
         parts.append("<p class='muted'>CSV files (UTF-8, sorted rows); open them in a spreadsheet or pandas.</p>")
         for group in sorted(groups):
-            rows = ", ".join(
-                f"<a href='{_e(p.relative_to(out).as_posix())}'>{_e(p.relative_to(tab_dir).as_posix())}</a>"
-                f" <span class='muted'>{max(1, round(p.stat().st_size / 1024))} KB</span>"
-                for p in groups[group]
+            described = [p for p in groups[group] if p.name in TABLE_DESCRIPTIONS]
+            others = [p for p in groups[group] if p.name not in TABLE_DESCRIPTIONS]
+            parts.append(f"<p><b>{_e(group)}</b></p><ul>")
+            parts.extend(
+                f"<li><a href='{_e(p.relative_to(out).as_posix())}'>{_e(p.relative_to(tab_dir).as_posix())}</a>: "
+                f"{_e(TABLE_DESCRIPTIONS[p.name])}</li>"
+                for p in described
             )
-            parts.append(f"<p><b>{_e(group)}</b>: {rows}</p>")
+            if others:
+                rest = ", ".join(
+                    f"<a href='{_e(p.relative_to(out).as_posix())}'>{_e(p.relative_to(tab_dir).as_posix())}</a>"
+                    for p in others
+                )
+                parts.append(f"<li class='muted'>also: {rest}</li>")
+            parts.append("</ul>")
     else:
         parts.append("<p>No tables yet.</p>")
     # data sources
