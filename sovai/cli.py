@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+from sovai.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE  # the one exit-code table
 
 
 class UsageError(Exception):

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+#: Exit codes of the ``sovai`` command (DESIGN.md §6), the one table for the CLI and the build:
+#: 0 ok, 1 a notebook or a validation failed, 2 bad usage.
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
 
 class SovaiError(Exception):
     """Base class for all sovai errors."""

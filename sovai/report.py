@@ -91,6 +91,7 @@ from typing import Any
 
 from sovai import paths
 from sovai.atomic import _umask, atomic_write_bytes, atomic_write_text
+from sovai.errors import EXIT_FAILED, EXIT_OK  # the one exit-code table
 
 #: Stem of the country-profile template notebook (run per country by :func:`profile`).
 PROFILE_STEM = "07-country-profile"
@@ -113,8 +114,6 @@ REUSE_KERNELS = True
 START_TIMEOUT = 120
 CELL_TIMEOUT: int | None = None
 NOTEBOOK_RE = re.compile(r"^\d\d-[a-z0-9-]+$")
-
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 # --------------------------------------------------------------------------------------------
