@@ -30,6 +30,24 @@ def coverage_by_region(missing: pd.DataFrame, summary: pd.DataFrame) -> pd.DataF
     return (1 - miss_counts / n_region).round(3)
 
 
+def codings_coverage_by_region(wide: pd.DataFrame, variables: list[str] | None = None) -> pd.DataFrame:
+    """Share of the target countries of each UN region coded (true or false) per coding variable.
+
+    Rows are ``("codings", variable)`` (the layout :func:`plot_coverage` draws), columns the UN
+    regions; uncoded cells count as not covered (missing is never "no").
+    """
+    from sovai.categorical import contract_variables
+
+    ref = reference_table()
+    targets = ref.index[ref["target"]]
+    variables = variables or [v for v in contract_variables() if v in wide.columns]
+    region = ref.loc[targets, "un_region"]
+    coded = wide.reindex(targets)[variables].notna()
+    share = coded.groupby(region).mean().T
+    share.index = pd.MultiIndex.from_tuples([("codings", v) for v in share.index])
+    return share.round(3)
+
+
 def plot_coverage(share: pd.DataFrame, *, title: str = "Share of countries with data, by UN region"):
     """Heatmap of :func:`coverage_by_region` (indicators × regions); returns the figure."""
     import matplotlib.pyplot as plt

@@ -105,3 +105,19 @@ def test_a_hostile_coding_row_leaves_no_live_markup_in_the_profile_page():
     assert "<script>alert" not in body and "<img src=x" not in body
     assert "href='javascript" not in body and 'href="javascript' not in body
     assert "&lt;script&gt;alert(document.cookie)&lt;/script&gt;" in body
+
+
+def test_codings_coverage_by_region_counts_coded_cells_only():
+    import pandas as pd
+
+    from sovai import overview
+    from sovai.countries import reference_table
+
+    ref = reference_table()
+    targets = ref.index[ref["target"]]
+    wide = pd.DataFrame(pd.NA, index=targets, columns=["ai_law"], dtype="boolean")
+    europe = [c for c in targets if ref.loc[c, "un_region"] == "Europe"]
+    wide.loc[europe[:2], "ai_law"] = [True, False]  # a false counts as coded, a missing cell does not
+    share = overview.codings_coverage_by_region(wide, ["ai_law"])
+    assert share.loc[("codings", "ai_law"), "Europe"] == round(2 / len(europe), 3)
+    assert share.loc[("codings", "ai_law"), "Africa"] == 0.0

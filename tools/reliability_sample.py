@@ -63,12 +63,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261202)
     parser.add_argument("--share", type=float, default=0.10)
     parser.add_argument("--out", default=str(DEFAULT_OUT))
+    parser.add_argument("--force", action="store_true", help="overwrite a sample that a second coding already uses")
     args = parser.parse_args(argv)
+    out = Path(args.out)
+    second = out.parent / "second_coding.csv"
+    if out.exists() and second.exists() and not args.force:
+        print(
+            f"{out}: not redrawn - {second.name} codes this sample already (the codings have changed since, so a "
+            "new draw would differ); pass --force to draw a new sample for a new second coding",
+            file=sys.stderr,
+        )
+        return 1
     long = cat.load_categorical(long=True)
     sample = draw(long, seed=args.seed, share=args.share)
     buf = io.StringIO()
     sample.to_csv(buf, index=False, lineterminator="\n")
-    out = Path(args.out)
     atomic_write_text(out, buf.getvalue())
     n_coded = int((long["value"].notna() & (long["iso3"] != "EUU")).sum())
     print(
