@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]" --config-settings editable_mode=compat
-	$(BIN)/python -m ipykernel install --sys-prefix --name sovai --display-name "Python (sovai)" >/dev/null
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (sovai)" >/dev/null
 	@touch $(STAMP)
 
 install: $(STAMP) ## Create .venv and install sovai with its test/dev extras
