@@ -341,13 +341,12 @@ def instrument_outcomes(cat: pd.DataFrame) -> pd.DataFrame:
     coded = cat[inst].notna()
     adopted = cat[inst].astype("boolean").fillna(False).astype(bool)
     eu = reference_table()["in_EU"].reindex(cat.index).fillna(False).astype(bool)
-    ex = [c for c in inst if c != "ai_law"]
-    coded_ex = (
-        coded[ex].sum(axis=1) + (coded["ai_law"] & ~eu).astype(int) if "ai_law" in inst else coded[ex].sum(axis=1)
-    )
-    adopted_ex = (
-        adopted[ex].sum(axis=1) + (adopted["ai_law"] & ~eu).astype(int) if "ai_law" in inst else adopted[ex].sum(axis=1)
-    )
+    # EU members' ai_law is the EU AI Act, not a national choice: left out of the "ex_eu" counts
+    national = pd.DataFrame(True, index=cat.index, columns=inst)
+    if "ai_law" in inst:
+        national["ai_law"] = ~eu
+    coded_ex = (coded & national).sum(axis=1)
+    adopted_ex = (adopted & national).sum(axis=1)
     other = [c for c in contract_variables() if c in cat.columns and c not in inst]
     out = pd.DataFrame(
         {
@@ -689,8 +688,6 @@ def _check_sample(y: pd.Series, X: pd.DataFrame, spec: ModelSpec) -> None:
             f"parameter 'covariates': {n} observations but {k} parameters to estimate; use fewer covariates "
             "(or fewer exclusions / region effects)"
         )
-    if spec.family == "binomial" and "trials" not in y.attrs:  # pragma: no cover - set by design()
-        raise DriverModelError("binomial outcome without trials")
     if spec.family == "logit" and not set(np.unique(y)) <= {0.0, 1.0}:
         raise DriverModelError(
             f"parameter 'family': 'logit' needs a 0/1 outcome; {spec.outcome!r} has values {sorted(np.unique(y))[:6]}"

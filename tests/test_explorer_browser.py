@@ -14,20 +14,12 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 import pytest
+from test_browser import CHROMIUM_ARGS, _chromium  # one way to find and start Chromium
 
 from sovai import explorer as E
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EVIL = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
 LAYERS = ["minerals", "energy", "compute", "models"]
 SCALE = pd.DataFrame(
@@ -44,13 +36,6 @@ NAMES = {"USA": "United States", "CHN": "China", "DEU": "Germany", "FRA": "Franc
          "BRA": "Brazil", "IND": "India", "KEN": "Kenya", "NGA": EVIL, "ZAF": "South Africa"}  # fmt: skip
 WEIGHTS = {"minerals": 1.0, "energy": 1.0, "compute": 2.0, "models": 1.0}
 SHARE = 0.75  # 3 of 4 layers
-
-
-def _chromium() -> str | None:
-    for candidate in (os.environ.get("SOVAI_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
 
 
 @pytest.fixture(scope="module")

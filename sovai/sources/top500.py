@@ -95,12 +95,40 @@ def country_totals(*, list_date: str | None = None, public_only: bool = False) -
     world = float(one["rmax_tflops"].sum())
     if public_only:
         one = one[one["public"]]
-    grouped = one.groupby("iso3", sort=True).agg(systems=("rank", "size"), rmax_tflops=("rmax_tflops", "sum"))
-    out = grouped.reset_index()
+    out = per_country(one["iso3"], one["rmax_tflops"], world_tflops=world)
     out.insert(1, "list", list_date)
-    out["rmax_pflops"] = out.pop("rmax_tflops") / 1000.0
-    out["share_rmax_pct"] = 100.0 * out["rmax_pflops"] * 1000.0 / world
     return out
+
+
+#: Tidy indicator id → column of :func:`per_country`.
+TIDY_INDICATORS = {
+    "top500_systems": "systems",
+    "top500_rmax_pflops": "rmax_pflops",
+    "top500_rmax_share_pct": "share_rmax_pct",
+}
+
+
+def per_country(iso3: pd.Series, rmax_tflops: pd.Series, *, world_tflops: float | None = None) -> pd.DataFrame:
+    """``iso3, systems, rmax_pflops, share_rmax_pct`` of one list's systems, sorted by iso3.
+
+    The share is of ``world_tflops`` (default: the total Rmax of the systems given). The one
+    aggregation rule, used by :func:`country_totals` and the fast panel reader
+    (:mod:`sovai.sources.top500_panel`).
+    """
+    world = float(rmax_tflops.sum()) if world_tflops is None else float(world_tflops)
+    g = pd.DataFrame({"iso3": iso3.to_numpy(), "rmax": rmax_tflops.to_numpy()}).groupby("iso3", sort=True)
+    out = pd.DataFrame({"systems": g.size(), "rmax_pflops": g["rmax"].sum() / 1000.0})
+    out["share_rmax_pct"] = 100.0 * out["rmax_pflops"] * 1000.0 / world
+    return out.rename_axis("iso3").reset_index()
+
+
+def tidy_frame(totals: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The tidy rows ``iso3, year, indicator, value`` of one list's :func:`per_country` table."""
+    parts = [
+        pd.DataFrame({"iso3": totals["iso3"], "year": year, "indicator": indicator, "value": totals[col]})
+        for indicator, col in TIDY_INDICATORS.items()
+    ]
+    return pd.concat(parts, ignore_index=True)
 
 
 def load() -> pd.DataFrame:
@@ -110,17 +138,9 @@ def load() -> pd.DataFrame:
     are absent (census: 0 where a consumer declares ``missing_means_zero``).
     """
     systems = load_systems()
-    rows = []
-    for list_date in sorted(d for d in set(systems["list"]) if d.endswith("-06")):
-        totals = country_totals(list_date=list_date)
-        year = int(list_date[:4])
-        for indicator, col in [
-            ("top500_systems", "systems"),
-            ("top500_rmax_pflops", "rmax_pflops"),
-            ("top500_rmax_share_pct", "share_rmax_pct"),
-        ]:
-            rows.append(
-                pd.DataFrame({"iso3": totals["iso3"], "year": year, "indicator": indicator, "value": totals[col]})
-            )
+    rows = [
+        tidy_frame(country_totals(list_date=list_date), int(list_date[:4]))
+        for list_date in sorted(d for d in set(systems["list"]) if d.endswith("-06"))
+    ]
     out = pd.concat(rows, ignore_index=True).astype({"iso3": "string", "year": "Int64", "value": "Float64"})
     return out.sort_values(["indicator", "iso3", "year"]).reset_index(drop=True)

@@ -21,8 +21,6 @@ from sovai.sources._common import require_columns
 from sovai.sources._parsed import parsed
 from sovai.sources._xlsx import read_xlsx
 
-INDICATORS = {"top500_systems": "systems", "top500_rmax_pflops": "rmax_pflops", "top500_rmax_share_pct": "share"}
-
 
 def _tidy() -> pd.DataFrame:
     rows = []
@@ -36,16 +34,7 @@ def _tidy() -> pd.DataFrame:
         country = frame["Country"].astype(str).str.strip()
         iso3 = pd.Series(to_iso3(country.tolist(), source="top500"), index=frame.index)
         rmax = pd.to_numeric(frame["Rmax [TFlop/s]"], errors="coerce")
-        world = float(rmax.sum())
-        g = pd.DataFrame({"iso3": iso3, "rmax": rmax}).groupby("iso3", sort=True)
-        per = pd.DataFrame({"systems": g.size().astype(float), "rmax_tflops": g["rmax"].sum()})
-        per["rmax_pflops"] = per["rmax_tflops"] / 1000.0
-        per["share"] = 100.0 * per["rmax_pflops"] * 1000.0 / world
-        year = int(key[-11:-7])
-        for indicator, col in INDICATORS.items():
-            rows.append(
-                pd.DataFrame({"iso3": per.index, "year": year, "indicator": indicator, "value": per[col].to_numpy()})
-            )
+        rows.append(top500.tidy_frame(top500.per_country(iso3, rmax), int(key[-11:-7])))
     out = pd.concat(rows, ignore_index=True).astype({"iso3": "string", "year": "Int64", "value": "Float64"})
     return out.sort_values(["indicator", "iso3", "year"]).reset_index(drop=True)
 
@@ -53,4 +42,4 @@ def _tidy() -> pd.DataFrame:
 @cache
 def load() -> pd.DataFrame:
     """Tidy TOP500 indicators of the June lists 2020–2026 (see the module docstring)."""
-    return parsed(top500.list_keys(), "top500-tidy-v2", _tidy)
+    return parsed(top500.list_keys(), "top500-tidy-v3", _tidy)
