@@ -292,30 +292,6 @@ def test_progress_plain_lines_when_not_a_tty():
     assert buf.getvalue() == "[02-rankings] done in 1.0 s\n"  # no line per cell when piped
 
 
-def test_cached_result_computes_once_per_inputs(tmp_path, monkeypatch):
-    calls = []
-
-    def compute(a, b=1):
-        calls.append((a, b))
-        return {"sum": a + b}
-
-    monkeypatch.delenv("SOVAI_BUILD_CACHE", raising=False)
-    assert report.cached_result("x", compute, 1) == {"sum": 2}
-    assert report.cached_result("x", compute, 1) == {"sum": 2}
-    assert len(calls) == 2  # outside a build: no caching
-    monkeypatch.setenv("SOVAI_BUILD_CACHE", str(tmp_path))
-    monkeypatch.setenv("SOVAI_BUILD_INPUTS_KEY", "k1")
-    monkeypatch.setattr(report, "_MEMO", {})
-    assert report.cached_result("x", compute, 1, b=2) == {"sum": 3}
-    assert report.cached_result("x", compute, 1, b=2) == {"sum": 3}  # memory
-    monkeypatch.setattr(report, "_MEMO", {})
-    assert report.cached_result("x", compute, 1, b=2) == {"sum": 3}  # pickle (a new kernel)
-    assert len(calls) == 3
-    monkeypatch.setenv("SOVAI_BUILD_INPUTS_KEY", "k2")  # inputs changed: computed again
-    assert report.cached_result("x", compute, 1, b=2) == {"sum": 3}
-    assert len(calls) == 4
-
-
 def test_kernel_reset_restores_a_fresh_kernels_state(monkeypatch):
     """What a notebook changes in a reused kernel does not leak into the next notebook."""
     import nbclient
