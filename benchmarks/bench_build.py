@@ -65,8 +65,8 @@ def run_monitored(cmd: list[str], env: dict[str, str]) -> tuple[float, float, in
 
 def build_cmd(out: Path, jobs: int, profiles: list[str], fast: bool) -> list[str]:
     code = (
-        "import sys; from sovai import report; "
-        f"sys.exit(report.build(out={str(out)!r}, jobs={jobs}, fast={fast}, profiles={profiles!r}, quiet=True))"
+        "import sys; from sovai.build import build; "
+        f"sys.exit(build(out={str(out)!r}, jobs={jobs}, fast={fast}, profiles={profiles!r}, quiet=True))"
     )
     return [sys.executable, "-c", code]
 

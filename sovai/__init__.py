@@ -21,7 +21,7 @@ The same from a shell: ``sovai build`` (every notebook into ``reports/``), ``sov
 Modules: :mod:`sovai.categorical` (codings), :mod:`sovai.panel` and :mod:`sovai.composite`
 (rankings), :mod:`sovai.maps`, :mod:`sovai.drivers` (regressions), :mod:`sovai.stack` and
 :mod:`sovai.interdependence` (chokepoints, coalitions), :mod:`sovai.registry` (raw data),
-:mod:`sovai.report` (the build), :mod:`sovai.paths` (settings).
+:mod:`sovai.build` (notebooks into a report folder), :mod:`sovai.reports` (one module per notebook), :mod:`sovai.paths` (settings).
 """
 
 from __future__ import annotations
@@ -99,10 +99,10 @@ def map(frame, column: str | None = None, **options: Any):  # noqa: A001 - sovai
 
 
 def profile(*iso3: str, out=None, fast: bool = False) -> int:
-    """Build country profiles ``OUT/profiles/ISO3.html`` (see :func:`sovai.report.profile`); 0 = ok."""
-    from sovai import report
+    """Build country profiles ``OUT/profiles/ISO3.html`` (see :func:`sovai.build.profile`); 0 = ok."""
+    from sovai import build
 
-    return report.profile(list(iso3), out=out, fast=fast)
+    return build.profile(list(iso3), out=out, fast=fast)
 
 
 def _short_error(shell, etype, value, tb, tb_offset=None) -> list[str]:

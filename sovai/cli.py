@@ -128,22 +128,23 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _list_notebooks(stream=None) -> int:
     """``sovai build --list``: every notebook, what it answers, its parameters with defaults."""
-    from sovai import paths, report
+    from sovai import paths
+    from sovai.build import notebooks as nbs
 
     stream = stream or sys.stdout
-    files = report.discover_notebooks()
-    template = paths.NOTEBOOKS_DIR / f"{report.PROFILE_STEM}.ipynb"
+    files = nbs.discover_notebooks()
+    template = paths.NOTEBOOKS_DIR / f"{nbs.PROFILE_STEM}.ipynb"
     if template.exists():
         files.append(template)
     for path in files:
-        nb = report.read_notebook_json(path)
-        title, description = report.describe_notebook(path)
-        extra = "  (run per country: sovai profile ISO3)" if path.stem == report.PROFILE_STEM else ""
+        nb = nbs.read_notebook_json(path)
+        title, description = nbs.describe_notebook(path)
+        extra = "  (run per country: sovai profile ISO3)" if path.stem == nbs.PROFILE_STEM else ""
         print(f"{path.stem}  {title}{extra}", file=stream)
         if description:
             print(f"    {description}", file=stream)
-        for p in report.parameter_schema(nb, path).values():
-            if p.name in report.PATH_PARAMETERS:
+        for p in nbs.parameter_schema(nb, path).values():
+            if p.name in nbs.PATH_PARAMETERS:
                 continue
             allowed = f"  [one of: {', '.join(p.choices)}]" if p.choices else ""
             bounds = f"  [{p.bounds[0]:g}–{p.bounds[1]:g}]" if p.bounds else ""
@@ -155,11 +156,11 @@ def _list_notebooks(stream=None) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from sovai import report
+    from sovai import build
 
     if args.list:
         return _list_notebooks()
-    return report.build(
+    return build.build(
         notebooks=args.notebooks or None,
         params=_parse_param(args.param),
         param_file=args.file,
@@ -171,9 +172,9 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_profile(args: argparse.Namespace) -> int:
-    from sovai import report
+    from sovai import build
 
-    return report.profile(
+    return build.profile(
         args.iso3, out=Path(args.out) if args.out else None, jobs=args.jobs, fast=args.fast, force=args.force
     )
 

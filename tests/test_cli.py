@@ -169,7 +169,7 @@ def test_a_sovai_error_in_a_notebook_is_one_paragraph():
     import nbclient
     import nbformat
 
-    from sovai.report import new_kernel_manager
+    from sovai.build.kernels import new_kernel_manager
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [

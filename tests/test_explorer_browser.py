@@ -14,9 +14,9 @@ from urllib.parse import urlparse
 import numpy as np
 import pandas as pd
 import pytest
-from test_browser import CHROMIUM_ARGS, _chromium  # one way to find and start Chromium
 
 from sovai import explorer as E
+from tests.build.site.test_browser import CHROMIUM_ARGS, _chromium  # one way to find and start Chromium
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sovai import paths, site_pages
+from sovai import paths
+from sovai.build.site import pages as site_pages
 from sovai.categorical import codebook
 
 

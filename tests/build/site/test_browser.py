@@ -11,7 +11,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from sovai import report
+from sovai.build import builder
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -35,17 +35,17 @@ def _chromium() -> str | None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from test_report import FIXED_PACKAGE, make_project
+    from tests.build.test_builder import FIXED_PACKAGE, make_project
 
     chromium = _chromium()
     if chromium is None:
         pytest.skip("no Chromium found (/usr/bin/chromium or SOVAI_CHROMIUM): `apt-get install chromium`")
     pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
     mp = pytest.MonkeyPatch()
-    mp.setattr(report, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
+    mp.setattr(builder, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
     try:
         proj = make_project(tmp_path_factory.mktemp("site"), profile=True)
-        code = report.build(
+        code = builder.build(
             out=proj.out,
             notebooks_dir=proj.nb,
             params_dirs=[proj.params],

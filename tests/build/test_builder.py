@@ -1,4 +1,4 @@
-"""Tests of ``sovai build`` / ``sovai.report`` on tiny notebooks in a temporary project."""
+"""Tests of `sovai build` (sovai.build) on tiny notebooks in a temporary project."""
 
 from __future__ import annotations
 
@@ -12,7 +12,9 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from sovai import cli, report
+from sovai import cli
+from sovai.build import builder, kernels, notebooks, planning, progress
+from sovai.build.site import exporter
 from sovai.registry import load_registry
 
 pytestmark = pytest.mark.slow
@@ -83,7 +85,7 @@ def make_project(root: Path, *, gamma: bool = False, profile: bool = False) -> S
 def build(proj: SimpleNamespace, out: Path | None = None, **kw) -> int:
     kw.setdefault("profiles", None)
     kw.setdefault("jobs", 2)
-    return report.build(
+    return builder.build(
         out=out or proj.out, notebooks_dir=proj.nb, params_dirs=[proj.params], data_dir=proj.data, quiet=True, **kw
     )
 
@@ -96,7 +98,7 @@ def statuses(out: Path) -> dict[str, str]:
 @pytest.fixture
 def project(tmp_path, monkeypatch):
     # other modules of the package change while tests run: pin the package fingerprint
-    monkeypatch.setattr(report, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
+    monkeypatch.setattr(builder, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
     return make_project(tmp_path)
 
 
@@ -132,7 +134,7 @@ def test_cache_hit_and_miss(project):
 
 
 def test_failing_notebook_exits_1_names_cell_and_keeps_last_output(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(report, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
+    monkeypatch.setattr(builder, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
     proj = make_project(tmp_path, gamma=True)
     assert build(proj) == 0
     good_html = (proj.out / "html" / "03-gamma.html").read_bytes()
@@ -141,7 +143,7 @@ def test_failing_notebook_exits_1_names_cell_and_keeps_last_output(tmp_path, mon
     # through the CLI: notebook paths, -p applies only to the notebook declaring it
     args = ["build", str(proj.nb / "01-alpha.ipynb"), str(proj.nb / "03-gamma.ipynb"), "-p", "fail", "true"]
     args += ["-p", "x", "7", "--out", str(proj.out), "--jobs", "2"]
-    monkeypatch.setattr(report, "_default_params_dirs", lambda out: [proj.params])
+    monkeypatch.setattr(builder, "default_params_dirs", lambda out: [proj.params])
     assert cli.main(args) == 1
     err = capsys.readouterr().err
     assert "03-gamma" in err and "cell 5" in err and "ValueError" in err and "boom" in err
@@ -159,7 +161,7 @@ def test_failing_notebook_exits_1_names_cell_and_keeps_last_output(tmp_path, mon
 
 
 def test_dependency_failure_blocks_dependents(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(report, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
+    monkeypatch.setattr(builder, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
     proj = make_project(tmp_path, gamma=True)
     make_notebook(proj.nb / "02-beta.ipynb", {"output_dir": "", "seed": 1, "fast": False, "y": "b"}, ["1 / 0"])
     assert build(proj) == 1
@@ -207,7 +209,7 @@ def test_html_is_offline(project):
     for page in pages:
         text = page.read_text()
         assert not external.search(text), page
-        assert report.external_resources(text) == []
+        assert exporter.external_resources(text) == []
     index = pages[0].read_text()
     for link in (
         "html/01-alpha.html",
@@ -235,35 +237,37 @@ def test_profiles(project):
     }
     # one worker: DEU and FRA share a warm kernel (namespace reset in between); ITA fails, its
     # kernel is dropped and the next profile starts a fresh one
-    assert report.profile(["DEU", "France", "ITA", "ZAF"], out=project.out, jobs=1, quiet=True, **kw) == 1
+    assert builder.profile(["DEU", "France", "ITA", "ZAF"], out=project.out, jobs=1, quiet=True, **kw) == 1
     assert statuses(project.out) == {"DEU": "ok", "FRA": "ok", "ITA": "failed", "ZAF": "ok"}
     for iso3 in ("DEU", "FRA"):
         page = (project.out / "profiles" / f"{iso3}.html").read_text()
         assert f"profile of {iso3}" in page and "data:image/png;base64" in page
         assert (project.out / "profiles" / f"{iso3}.ipynb").exists()
     assert "profiles/FRA.html" in (project.out / "index.html").read_text()
-    assert report.profile(["DEU"], out=project.out, jobs=1, quiet=True, **kw) == 0
+    assert builder.profile(["DEU"], out=project.out, jobs=1, quiet=True, **kw) == 0
     assert statuses(project.out) == {"DEU": "cached"}
     with pytest.raises(ValueError, match="iso3"):
-        report.profile(["Atlantis"], out=project.out, quiet=True, **kw)
+        builder.profile(["Atlantis"], out=project.out, quiet=True, **kw)
 
 
 def test_parameter_layers(project, tmp_path):
     (project.params / "01-alpha.yaml").write_text("x: 2.0\nseed: 7\n")
     f = tmp_path / "p.yaml"
     f.write_text("seed: 9\n01-alpha:\n  x: 3.0\n")
-    nbs = report.discover_notebooks(project.nb)
-    plan = report._plan(
+    nbs = notebooks.discover_notebooks(project.nb)
+    plan = planning.plan_notebooks(
         nbs, out=project.out, params={"y": "cli"}, param_file=str(f), fast=True, params_dirs=[project.params]
     )
     got = {j.name: j.params for j in plan}
     assert got["01-alpha"] == {"output_dir": str(project.out), "seed": 9, "fast": True, "x": 3.0}
     assert got["02-beta"] == {"output_dir": str(project.out), "seed": 9, "fast": True, "y": "cli"}
     with pytest.raises(ValueError, match="unknown parameter.*nope"):
-        report._plan(nbs, out=project.out, params={"nope": 1}, param_file=None, fast=False, params_dirs=[])
+        planning.plan_notebooks(nbs, out=project.out, params={"nope": 1}, param_file=None, fast=False, params_dirs=[])
     (project.params / "02-beta.yaml").write_text("z: 1\n")
     with pytest.raises(ValueError, match="02-beta.yaml.*unknown parameter.*z"):
-        report._plan(nbs, out=project.out, params={}, param_file=None, fast=False, params_dirs=[project.params])
+        planning.plan_notebooks(
+            nbs, out=project.out, params={}, param_file=None, fast=False, params_dirs=[project.params]
+        )
 
 
 def test_cli_bad_usage(project, capsys):
@@ -277,18 +281,18 @@ def test_cli_bad_usage(project, capsys):
 def test_notebook_parameters_requires_literals(tmp_path):
     path = make_notebook(tmp_path / "01-x.ipynb", {"output_dir": "", "seed": 1, "fast": False}, [])
     nb = json.loads(path.read_text())
-    assert report.notebook_parameters(nb) == {"output_dir": "", "seed": 1, "fast": False}
+    assert notebooks.notebook_parameters(nb) == {"output_dir": "", "seed": 1, "fast": False}
     nb["cells"][1]["source"] = "seed = 1\nfast = 2 > 1"
     with pytest.raises(ValueError, match="'fast' is not a literal"):
-        report.notebook_parameters(nb, "01-x.ipynb")
+        notebooks.notebook_parameters(nb, "01-x.ipynb")
 
 
 def test_progress_plain_lines_when_not_a_tty():
     buf = io.StringIO()
-    progress = report.Progress(buf)
-    progress.total = 1
-    progress.cell("02-rankings", 5, 12)
-    progress.event("02-rankings", "done in 1.0 s", finished=True)
+    shown = progress.Progress(buf)
+    shown.total = 1
+    shown.cell("02-rankings", 5, 12)
+    shown.event("02-rankings", "done in 1.0 s", finished=True)
     assert buf.getvalue() == "[02-rankings] done in 1.0 s\n"  # no line per cell when piped
 
 
@@ -310,8 +314,8 @@ def test_kernel_reset_restores_a_fresh_kernels_state(monkeypatch):
         "leftover = 1"
     )
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(src) for src in (probe, change, report._KERNEL_RESET, probe)]
-    out = nbclient.NotebookClient(nb, km=report.new_kernel_manager(), timeout=120).execute()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in (probe, change, kernels.KERNEL_RESET, probe)]
+    out = nbclient.NotebookClient(nb, km=kernels.new_kernel_manager(), timeout=120).execute()
     fresh, after_reset = out.cells[0].outputs[0]["text"], out.cells[3].outputs[0]["text"]
     assert "False" in fresh
     assert after_reset == fresh
@@ -319,8 +323,8 @@ def test_kernel_reset_restores_a_fresh_kernels_state(monkeypatch):
 
 def test_profile_selection_is_remembered(tmp_path, monkeypatch):
     """A rebuild reuses the resolved profile countries (no pandas import), keyed by the selection."""
-    builder = report.Builder(tmp_path, progress=report.Progress(quiet=True))
-    first = builder.resolve_countries("G7", parameter="profiles")
+    runner = builder.Builder(tmp_path, progress=progress.Progress(quiet=True))
+    first = runner.resolve_countries("G7", parameter="profiles")
     assert first == ["CAN", "DEU", "FRA", "GBR", "ITA", "JPN", "USA"]
     assert (tmp_path / ".cache" / "profiles.json").exists()
 
@@ -330,9 +334,9 @@ def test_profile_selection_is_remembered(tmp_path, monkeypatch):
     import sovai.countries
 
     monkeypatch.setattr(sovai.countries, "resolve_countries", fail)
-    assert builder.resolve_countries("G7", parameter="profiles") == first
+    assert runner.resolve_countries("G7", parameter="profiles") == first
     with pytest.raises(AssertionError, match="resolved again"):
-        builder.resolve_countries(["DEU"], parameter="profiles")
+        runner.resolve_countries(["DEU"], parameter="profiles")
 
 
 #: a pyplot figure saved with save_figure and not displayed explicitly (the inline backend shows it)
@@ -346,7 +350,7 @@ PLOT = [
 def test_every_saved_figure_is_displayed_also_in_a_warm_kernel(tmp_path, monkeypatch):
     """Regression: after a first notebook in a reused kernel, later notebooks lost the figures
     they relied on the inline backend to show (the built Maps page had no maps)."""
-    monkeypatch.setattr(report, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
+    monkeypatch.setattr(builder, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
     proj = make_project(tmp_path)
     base = {"output_dir": "../reports", "seed": 42, "fast": False}
     make_notebook(proj.nb / "01-alpha.ipynb", {**base, "y": 1, "name": "first"}, [*PLOT, "plt.show()"])
@@ -396,8 +400,8 @@ def test_profiles_built_with_other_settings_are_marked(project):
         project.nb / "07-country-profile.ipynb", {"iso3": "DEU", "output_dir": "", "seed": 1, "fast": False}, PROFILE
     )
     kw = {"notebook": template, "params_dirs": [project.params], "data_dir": project.data, "quiet": True, "jobs": 1}
-    assert report.profile(["DEU"], out=project.out, **kw) == 0
-    assert report.profile(["FRA"], out=project.out, fast=True, **kw) == 0
+    assert builder.profile(["DEU"], out=project.out, **kw) == 0
+    assert builder.profile(["FRA"], out=project.out, fast=True, **kw) == 0
     manifest = json.loads((project.out / "manifest.json").read_text())
     fra, deu = manifest["profiles"]["FRA"], manifest["profiles"]["DEU"]
     assert fra["current"] is True and fra["settings"]["fast"] is True
@@ -417,13 +421,13 @@ def test_parameter_schema_reads_kinds_choices_and_ranges(tmp_path):
         "n = 10  # draws\nflag = False  # on or off\noutput_dir = ''  # out\nseed = 1  # seed\nfast = False  # smoke"
     )
     nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": src}]}
-    schema = report.parameter_schema(nb)
+    schema = notebooks.parameter_schema(nb)
     assert schema["view"].choices == ("scale", "intensity") and schema["norm"].choices == ("minmax", "zscore", "rank")
     assert schema["formats"].choices == ("png", "svg", "pdf") and schema["region"].choices == ()
     assert schema["weight"].bounds == (0.0, 1.0) and schema["hhi"].bounds == (0.0, 10000.0)
     assert schema["n"].kind == "int" and schema["flag"].kind == "bool" and schema["flag"].choices == ()
     values = {"view": "intensty", "weight": 1.5, "n": "ten", "flag": 1, "formats": ["png", "gif"], "hhi": 10}
-    problems = report.check_parameters("x", schema, values, dict.fromkeys(values, "-p"))
+    problems = notebooks.check_parameters("x", schema, values, dict.fromkeys(values, "-p"))
     assert problems == [
         "x: parameter 'flag' (from -p): expected true or false, got 1 (int)",
         "x: parameter 'formats' (from -p): 'gif' is not one of png, svg, pdf",
