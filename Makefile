@@ -38,8 +38,8 @@ format: $(STAMP) ## Auto-format code and strip notebook outputs
 report: $(STAMP) ## Build every notebook, figure, table and the HTML index into reports/
 	$(BIN)/sovai build --out reports --jobs $(JOBS)
 
-lab: $(STAMP) ## Open JupyterLab on the notebooks (start page: notebooks/README.md)
-	cd notebooks && ../$(BIN)/jupyter lab README.md
+lab: $(STAMP) ## Open JupyterLab on the notebooks (start page: notebooks/index.ipynb)
+	cd notebooks && ../$(BIN)/jupyter lab index.ipynb
 
 bench: $(STAMP) ## Run the benchmark scripts (print timings and memory)
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b; done

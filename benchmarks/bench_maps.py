@@ -44,6 +44,7 @@ def timed(label: str, fn, repeat: int = 1):
 def main() -> int:
     from sovai import maps
     from sovai.countries import target_countries
+    from sovai.reports.maps import save_map
     from sovai.sources import natural_earth
 
     rng = np.random.default_rng(42)
@@ -66,7 +67,7 @@ def main() -> int:
 
     def one_map(fmt: str, name: str, column: str = "stance", **kw):
         res = maps.choropleth(frame, column, title="Benchmark", source="Source: synthetic", **kw)
-        maps.save_map(res, name, out, [fmt], dpi=DPI)
+        save_map(res, name, out, [fmt], dpi=DPI)
         plt.close(res.fig)
         return res
 
@@ -89,7 +90,7 @@ def main() -> int:
 
     def multiples():
         res = maps.small_multiples(long, "rank", by="layer", panels=layers, source="Source: synthetic")
-        maps.save_map(res, "layers", out, ["png"], dpi=DPI)
+        save_map(res, "layers", out, ["png"], dpi=DPI)
         plt.close(res.fig)
 
     timed("small multiples, 10 layers: draw + save PNG (warm)", multiples)

@@ -12,9 +12,11 @@ open data and the project's cited codings (:mod:`sovai.categorical`).
   leaves EU members' ``ai_law`` (the EU AI Act) out; single instruments (logit, coded countries
   only) and ``stance`` (ordered logit) as alternatives; ``instrument_count`` still works.
 * **Driver proxies declared as data** (``data/stack/proxies.csv``: driver, what each stands for
-  and cannot show, source, builder, transform), read with the rankings' own "latest value in the
-  window" rule (:func:`sovai.panel.select_values`); one UNGA alignment definition
-  (:func:`sovai.sources.unga.alignment`, positive = closer to the US).
+  and cannot show, source, builder, transform): the ``builder`` and ``transform`` columns name
+  functions of :data:`PROXY_BUILDERS` and :data:`PROXY_TRANSFORMS` (checked both ways by
+  :func:`check_builders`). Time series take the rankings' own "latest value in the window" rule
+  (:func:`sovai.panel.select_values`); UNGA alignment has one definition,
+  :func:`sovai.sources.unga.alignment` (positive = closer to the US).
 * **Multiplicity**: Holm and Benjamini–Hochberg adjusted p-values beside the raw ones; stars use
   Holm. Country bootstrap and leave-one-region-out for the main effects; a fit-statistics table.
 * **Inference**: HC3 robust SE by default. OLS uses statsmodels' HC3. For the GLMs (Poisson,
@@ -26,7 +28,10 @@ open data and the project's cited codings (:mod:`sovai.categorical`).
   such in the ``cov_type`` column. p-values and intervals are normal-based.
 * Average marginal effects (delta method), VIF, influence (Cook's distance, leverage, most
   influential countries named), robustness variants, the countries dropped for missing data with
-  their names, model tables (CSV, LaTeX, HTML) and figures.
+  their names, model tables as frames (:func:`tidy_table`, :func:`comparison_table`) and figures.
+  Nothing here writes a file: notebook 04's tables and figures are written by
+  :mod:`sovai.reports.drivers`, the LaTeX/HTML comparison tables rendered by
+  :mod:`sovai.regression_tables`.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -68,8 +73,6 @@ class DriverModelError(SovaiError, ValueError):
 
 # ----------------------------------------------------------------------------------- proxies
 PROXIES_FILE = "proxies.csv"
-#: The instruments and what is counted of them: see :func:`instrument_outcomes`.
-ALIGNMENT_SIGN = "positive = closer to the US than to China"
 
 
 @dataclass(frozen=True)
@@ -89,72 +92,12 @@ class Proxy:
     note: str = ""
 
 
+#: A proxy builder: ``(proxy, year, window, targets)`` → ``value`` and ``year`` (plus, where a
+#: fallback series filled a country, ``filled_by``) indexed by ISO3; rows outside ``targets`` are
+#: dropped afterwards.
+ProxyBuilder = Callable[[Proxy, int, int, list[str]], pd.DataFrame]
+
 _PROXY_COLUMNS = ("name", "driver", "label", "source", "builder", "indicator", "transform", "stands_for", "cannot_show")
-_BUILDERS = (
-    "wdi",
-    "tidy",
-    "unga",
-    "membership",
-    "eto_chip_share",
-    "cloud_foreign_share",
-    "cldr",
-    "owid_regime",
-    "owid_internet",
-)
-_TRANSFORMS = ("none", "log", "one_minus", "census_zero")
-
-
-def read_proxies(path: str | Path | None = None) -> dict[str, Proxy]:
-    """Read the proxy declarations (default ``data/stack/proxies.csv``), checked row by row.
-
-    Raises
-    ------
-    InputFileError
-        A missing column, a repeated name, or an unknown builder/transform (file, line, column).
-    """
-    from sovai import paths
-    from sovai.errors import InputFileError
-
-    path = Path(path) if path is not None else paths.STACK_DIR / PROXIES_FILE
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in _PROXY_COLUMNS if c not in frame.columns]
-    if missing:
-        raise InputFileError(path, f"missing column(s) {missing}", column=missing[0])
-    out: dict[str, Proxy] = {}
-    for i, row in enumerate(frame.to_dict("records"), start=2):
-        for col, allowed in (("builder", _BUILDERS), ("transform", _TRANSFORMS)):
-            if row[col] not in allowed:
-                raise InputFileError(path, f"line {i}: {col} {row[col]!r} is not one of {allowed}", column=col)
-        if row["name"] in out:
-            raise InputFileError(path, f"line {i}: proxy {row['name']!r} declared twice", column="name")
-        out[row["name"]] = Proxy(**{c: row[c] for c in _PROXY_COLUMNS})
-    chip = out.get("chip_share")
-    if chip is not None:
-        out["chip_share"] = dataclasses.replace(chip, note="NON-COMMERCIAL licence")
-    return out
-
-
-PROXIES: dict[str, Proxy] = read_proxies()
-
-#: Default covariates: at least one motive proxy per driver the report names, plus size and the
-#: EU term. The first is the headline driver. ``chip_share`` (capability, not a motive) is left
-#: out: the few chip-making economies adopt every coded instrument, which separates the model.
-DEFAULT_COVARIATES = (
-    "log_gdp",
-    "hightech_exports",
-    "military_expenditure",
-    "unga_alignment",
-    "net_energy_imports",
-    "trade_openness",
-    "english_not_official",
-    "eu_member",
-    "regime",
-)
-#: The drivers as stated in the national strategies (categorical codings). They come from the same
-#: strategy texts as the outcome, so a model with them is descriptive, not explanatory.
-STATED_DRIVERS = ("driver_security", "driver_resilience", "driver_economic", "driver_cultural_linguistic")
-DEFAULT_YEAR = 2023
-DEFAULT_WINDOW = 5
 
 
 def _series_rows(expr: str) -> pd.DataFrame:
@@ -179,9 +122,9 @@ def _series_rows(expr: str) -> pd.DataFrame:
     return wdi.load([expr])[["iso3", "year", "value"]]
 
 
-def _latest(rows: pd.DataFrame, year: int, window: int) -> pd.DataFrame:
-    """Latest value per iso3 with ``year - window < year_used <= year`` (``panel.select_values``,
-    the rankings' own "latest value in the window" rule): ``value, year`` indexed by iso3."""
+def _latest_in_window(rows: pd.DataFrame, year: int, window: int) -> pd.DataFrame:
+    """Latest value per iso3 with ``year - window < year_used <= year``, by the rankings' own rule
+    (:func:`sovai.panel.select_values`, timing ``annual``): ``value, year`` indexed by iso3."""
     from sovai.panel import select_values
 
     values, years, _, _ = select_values(rows, year=year, window=(year - window + 1, year), timing="annual")
@@ -189,8 +132,9 @@ def _latest(rows: pd.DataFrame, year: int, window: int) -> pd.DataFrame:
 
 
 def _alignment_rows(measure: str, year: int, window: int) -> pd.DataFrame:
-    """UNGA alignment per country and year (:func:`sovai.sources.unga.alignment`, one definition:
-    |ideal − ideal_CHN| − |ideal − ideal_USA|, positive = closer to the US)."""
+    """UNGA alignment per country and year in the window, from the one definition
+    (:func:`sovai.sources.unga.alignment`: |ideal − ideal_CHN| − |ideal − ideal_USA|,
+    :data:`sovai.sources.unga.ALIGNMENT_SIGN`)."""
     from sovai.sources import unga
 
     rows = []
@@ -207,9 +151,54 @@ def _alignment_rows(measure: str, year: int, window: int) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def _cloud_foreign_share() -> pd.DataFrame:
-    """Foreign-provider share of the cloud regions a country hosts (18 providers:
-    :func:`sovai.sources.cloud_all.regions`, each region counted once)."""
+def _series_proxy(proxy: Proxy, year: int, window: int, targets: list[str]) -> pd.DataFrame:
+    """Builders ``wdi`` and ``tidy``: the latest value in the window of the series expression(s)
+    in ``indicator`` (see :func:`_series_rows`). ``MAIN|FALLBACK``: the fallback series fills the
+    countries the main one lacks, recorded in ``filled_by``."""
+    main, *fallbacks = proxy.indicator.split("|")
+    df = _latest_in_window(_series_rows(main), year, window).reindex(targets)
+    df["filled_by"] = ""
+    for fallback in fallbacks:
+        alt = _latest_in_window(_series_rows(fallback), year, window).reindex(targets)
+        use = df["value"].isna() & alt["value"].notna()
+        df.loc[use, ["value", "year"]] = alt.loc[use, ["value", "year"]]
+        df.loc[use, "filled_by"] = fallback
+    return df
+
+
+def _unga_proxy(proxy: Proxy, year: int, window: int, targets: list[str]) -> pd.DataFrame:
+    """Builder ``unga``: the latest UNGA alignment in the window (``indicator`` = ideal-point measure)."""
+    return _latest_in_window(_alignment_rows(proxy.indicator, year, window), year, window)
+
+
+def _membership_proxy(proxy: Proxy, year: int, window: int, targets: list[str]) -> pd.DataFrame:
+    """Builder ``membership``: 1.0 for members of the group ``indicator`` (a ``in_<group>`` column
+    of the country reference table; ``us_ally`` = NATO or a bilateral/Pacific US treaty ally)."""
+    from sovai.countries import reference_table
+
+    ref = reference_table()
+    if proxy.indicator == "us_ally":
+        member = ref["in_NATO"].astype(bool) | ref.index.isin(US_TREATY_ALLIES_NON_NATO)
+    else:
+        member = ref[f"in_{proxy.indicator}"].astype(bool)
+    return pd.DataFrame({"value": member.astype(float), "year": np.nan}, index=ref.index)
+
+
+def _eto_chip_share_proxy(proxy: Proxy, year: int, window: int, targets: list[str]) -> pd.DataFrame:
+    """Builder ``eto_chip_share``: home share of the chip supply chain (ETO Chip Explorer, one
+    edition); a target country absent from every provider list gets the edition's year (its value
+    is set by the ``census_zero`` transform)."""
+    from sovai.sources import eto
+
+    raw = eto.load()
+    df = raw.set_index("iso3")[["value", "year"]].reindex(targets)
+    df["year"] = df["year"].fillna(int(raw["year"].max()))
+    return df
+
+
+def _cloud_foreign_share_proxy(proxy: Proxy, year: int, window: int, targets: list[str]) -> pd.DataFrame:
+    """Builder ``cloud_foreign_share``: foreign-provider share of the cloud regions a country hosts
+    (18 providers: :func:`sovai.sources.cloud_all.regions`, each region counted once)."""
     from sovai.sources import cloud_all
 
     regions = cloud_all.regions()
@@ -217,57 +206,152 @@ def _cloud_foreign_share() -> pd.DataFrame:
     return pd.DataFrame({"value": 100.0 * share.astype(float), "year": float(cloud_all.YEAR)})
 
 
+def _cldr_proxy(proxy: Proxy, year: int, window: int, targets: list[str]) -> pd.DataFrame:
+    """Builder ``cldr``: the language indicator ``indicator`` from Unicode CLDR (a snapshot)."""
+    from sovai.sources import languages
+
+    raw = languages.load()
+    return raw[raw["indicator"] == proxy.indicator].set_index("iso3")[["value", "year"]]
+
+
+def _owid_regime_proxy(proxy: Proxy, year: int, window: int, targets: list[str]) -> pd.DataFrame:
+    """Builder ``owid_regime``: the latest Regimes of the World category in the window."""
+    from sovai.sources import owid
+
+    return _latest_in_window(owid.load_political_regime(), year, window)
+
+
+def _owid_internet_proxy(proxy: Proxy, year: int, window: int, targets: list[str]) -> pd.DataFrame:
+    """Builder ``owid_internet``: the latest share of internet users in the window."""
+    from sovai.sources import owid
+
+    return _latest_in_window(owid.load_internet_users(), year, window)
+
+
+#: The proxy builders, keyed by the ``builder`` column of ``data/stack/proxies.csv``: every row
+#: must name one of them and each must be named by at least one row (:func:`check_builders`).
+PROXY_BUILDERS: dict[str, ProxyBuilder] = {
+    "wdi": _series_proxy,
+    "tidy": _series_proxy,
+    "unga": _unga_proxy,
+    "membership": _membership_proxy,
+    "eto_chip_share": _eto_chip_share_proxy,
+    "cloud_foreign_share": _cloud_foreign_share_proxy,
+    "cldr": _cldr_proxy,
+    "owid_regime": _owid_regime_proxy,
+    "owid_internet": _owid_internet_proxy,
+}
+
+#: Transforms applied to a built proxy, keyed by the ``transform`` column.
+PROXY_TRANSFORMS: dict[str, Callable[[pd.Series], pd.Series]] = {
+    "none": lambda value: value,
+    "log": lambda value: np.log(value.where(value > 0)),
+    "one_minus": lambda value: 1.0 - value,
+    # a census of suppliers: a target country on none of the source's lists holds 0
+    "census_zero": lambda value: value.fillna(0.0),
+}
+
+
+def read_proxies(path: str | Path | None = None) -> dict[str, Proxy]:
+    """Read the proxy declarations (default ``data/stack/proxies.csv``), checked row by row.
+
+    Raises
+    ------
+    InputFileError
+        A missing column, a repeated name, or a builder/transform that is not a key of
+        :data:`PROXY_BUILDERS` / :data:`PROXY_TRANSFORMS` (file, line, column).
+    """
+    from sovai import framework, paths
+    from sovai.errors import InputFileError
+
+    path = Path(path) if path is not None else paths.STACK_DIR / PROXIES_FILE
+    frame = framework.load_proxies(path)
+    missing = [c for c in _PROXY_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputFileError(path, f"missing column(s) {missing}", column=missing[0])
+    out: dict[str, Proxy] = {}
+    for i, row in enumerate(frame.to_dict("records"), start=2):
+        for col, allowed in (("builder", tuple(PROXY_BUILDERS)), ("transform", tuple(PROXY_TRANSFORMS))):
+            if row[col] not in allowed:
+                raise InputFileError(path, f"line {i}: {col} {row[col]!r} is not one of {allowed}", column=col)
+        if row["name"] in out:
+            raise InputFileError(path, f"line {i}: proxy {row['name']!r} declared twice", column="name")
+        out[row["name"]] = Proxy(**{c: row[c] for c in _PROXY_COLUMNS})
+    chip = out.get("chip_share")
+    if chip is not None:
+        out["chip_share"] = dataclasses.replace(chip, note="NON-COMMERCIAL licence")
+    return out
+
+
+def check_builders(proxies: Mapping[str, Proxy]) -> None:
+    """Check declarations against code: every proxy names a key of :data:`PROXY_BUILDERS` and every
+    builder is named by at least one proxy (an unused builder is dead code).
+
+    Raises
+    ------
+    DriverModelError
+        Naming the unknown and the unused builders.
+    """
+    named = {p.builder for p in proxies.values()}
+    unknown = sorted(named - set(PROXY_BUILDERS))
+    unused = sorted(set(PROXY_BUILDERS) - named)
+    if unknown or unused:
+        raise DriverModelError(
+            f"proxies.csv and PROXY_BUILDERS disagree: unknown builder(s) {unknown}, builder(s) no proxy uses {unused}"
+        )
+
+
+@cache
+def declared_proxies() -> dict[str, Proxy]:
+    """The proxies of ``data/stack/proxies.csv`` (read on first use and checked against
+    :data:`PROXY_BUILDERS`); also available as ``sovai.drivers.PROXIES``."""
+    proxies = read_proxies()
+    check_builders(proxies)
+    return proxies
+
+
+def __getattr__(name: str):
+    # PROXIES stays a module attribute (notebooks read it) without reading the CSV at import time
+    if name == "PROXIES":
+        return declared_proxies()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: Default covariates: at least one motive proxy per driver the report names, plus size and the
+#: EU term. The first is the headline driver. ``chip_share`` (capability, not a motive) is left
+#: out: the few chip-making economies adopt every coded instrument, which separates the model.
+DEFAULT_COVARIATES = (
+    "log_gdp",
+    "hightech_exports",
+    "military_expenditure",
+    "unga_alignment",
+    "net_energy_imports",
+    "trade_openness",
+    "english_not_official",
+    "eu_member",
+    "regime",
+)
+#: The drivers as stated in the national strategies (categorical codings). They come from the same
+#: strategy texts as the outcome, so a model with them is descriptive, not explanatory.
+STATED_DRIVERS = ("driver_security", "driver_resilience", "driver_economic", "driver_cultural_linguistic")
+DEFAULT_YEAR = 2023
+DEFAULT_WINDOW = 5
+
+
 @cache
 def _proxy_values(name: str, year: int, window: int) -> pd.DataFrame:
     """One proxy for the target countries: ``value`` (float, NaN missing), ``year`` used and
     ``filled_by`` (the source of a fallback value, else empty)."""
-    from sovai.countries import reference_table, target_countries
-    from sovai.sources import eto, languages, owid
+    from sovai.countries import target_countries
 
-    if name not in PROXIES:
-        raise DriverModelError(f"unknown proxy {name!r}; available: {sorted(PROXIES)}")
-    p = PROXIES[name]
+    proxies = declared_proxies()
+    if name not in proxies:
+        raise DriverModelError(f"unknown proxy {name!r}; available: {sorted(proxies)}")
+    p = proxies[name]
     targets = target_countries()
-    filled_by = pd.Series("", index=pd.Index(targets, name="iso3"), dtype=object)
-    if p.builder in ("wdi", "tidy"):
-        # "MAIN|FALLBACK": the fallback series fills countries the main one lacks (recorded)
-        main, *fallbacks = p.indicator.split("|")
-        df = _latest(_series_rows(main), year, window).reindex(targets)
-        for fallback in fallbacks:
-            alt = _latest(_series_rows(fallback), year, window).reindex(targets)
-            use = df["value"].isna() & alt["value"].notna()
-            df.loc[use] = alt.loc[use]
-            filled_by[use.to_numpy()] = fallback
-    elif p.builder == "unga":
-        df = _latest(_alignment_rows(p.indicator, year, window), year, window)
-    elif p.builder == "membership":
-        ref = reference_table()
-        if p.indicator == "us_ally":
-            member = ref["in_NATO"].astype(bool) | ref.index.isin(US_TREATY_ALLIES_NON_NATO)
-        else:
-            member = ref[f"in_{p.indicator}"].astype(bool)
-        df = pd.DataFrame({"value": member.astype(float), "year": np.nan}, index=ref.index)
-    elif p.builder == "eto_chip_share":
-        raw = eto.load()
-        df = raw.set_index("iso3")[["value", "year"]].reindex(targets)
-        df["year"] = df["year"].fillna(int(raw["year"].max()))
-        df["value"] = df["value"].fillna(0.0)  # census: absent from every provider list = 0
-    elif p.builder == "cloud_foreign_share":
-        df = _cloud_foreign_share()
-    elif p.builder == "cldr":
-        raw = languages.load()
-        df = raw[raw["indicator"] == p.indicator].set_index("iso3")[["value", "year"]]
-    elif p.builder == "owid_regime":
-        df = _latest(owid.load_political_regime(), year, window)
-    else:  # owid_internet
-        df = _latest(owid.load_internet_users(), year, window)
-    df = df.reindex(targets)
-    value = pd.to_numeric(df["value"], errors="coerce").astype(float)
-    if p.transform == "log":
-        value = np.log(value.where(value > 0))
-    elif p.transform == "one_minus":
-        value = 1.0 - value
-    df.index.name = "iso3"
+    df = PROXY_BUILDERS[p.builder](p, year, window, targets).reindex(pd.Index(targets, name="iso3"))
+    filled_by = df["filled_by"].fillna("") if "filled_by" in df.columns else pd.Series("", index=df.index, dtype=object)
+    value = PROXY_TRANSFORMS[p.transform](pd.to_numeric(df["value"], errors="coerce").astype(float))
     return pd.DataFrame({"value": value, "year": df["year"].astype("Float64"), "filled_by": filled_by})
 
 
@@ -280,10 +364,11 @@ def build_driver_frame(
     membership, CLDR, cloud and ETO proxies are time-invariant snapshots (see
     :func:`driver_proxies` for sources and years used).
     """
-    names = list(PROXIES) if proxies is None else list(proxies)
-    unknown = [p for p in names if p not in PROXIES]
+    declared = declared_proxies()
+    names = list(declared) if proxies is None else list(proxies)
+    unknown = [p for p in names if p not in declared]
     if unknown:
-        raise DriverModelError(f"parameter 'proxies': unknown proxy {unknown}; available: {sorted(PROXIES)}")
+        raise DriverModelError(f"parameter 'proxies': unknown proxy {unknown}; available: {sorted(declared)}")
     return pd.DataFrame({p: _proxy_values(p, int(year), int(window))["value"] for p in names})
 
 
@@ -294,10 +379,11 @@ def driver_proxies(
     source, indicator, transform, years used, the number of target countries with a value and
     with a fallback value.
     """
-    names = list(PROXIES) if proxies is None else list(proxies)
+    declared = declared_proxies()
+    names = list(declared) if proxies is None else list(proxies)
     rows = []
     for name in names:
-        p = PROXIES[name]
+        p = declared[name]
         vals = _proxy_values(name, int(year), int(window))
         used = vals.loc[vals["value"].notna(), "year"].dropna()
         rows.append(
@@ -401,7 +487,7 @@ class ModelSpec:
     trials
         Column with the number of trials of a binomial outcome (ignored by other families).
     covariates
-        Proxy names (see :data:`PROXIES`) or columns of user-given data.
+        Proxy names (see :func:`declared_proxies`) or columns of user-given data.
     exclude
         ISO3 codes left out of the sample.
     robust
@@ -551,7 +637,7 @@ class ModelFit:
 # ----------------------------------------------------------------------------------- design
 def _outcome_series(data: pd.DataFrame, spec: ModelSpec) -> pd.Series:
     if spec.outcome not in data.columns:
-        candidates = [c for c in data.columns if c not in PROXIES and c != "un_region"]
+        candidates = [c for c in data.columns if c not in declared_proxies() and c != "un_region"]
         raise DriverModelError(
             f"parameter 'outcome': unknown outcome {spec.outcome!r}; available: {sorted(map(str, candidates))}"
         )
@@ -579,7 +665,7 @@ def design(data: pd.DataFrame, spec: ModelSpec) -> tuple[pd.Series, pd.DataFrame
     """
     unknown = [c for c in spec.covariates if c not in data.columns]
     if unknown:
-        avail = sorted(set(PROXIES) | {c for c in data.columns if c not in (spec.outcome, "un_region")})
+        avail = sorted(set(declared_proxies()) | {c for c in data.columns if c not in (spec.outcome, "un_region")})
         raise DriverModelError(f"parameter 'covariates': unknown covariate(s) {unknown}; available: {avail}")
     if spec.outcome in spec.covariates:
         raise DriverModelError(f"parameter 'covariates': the outcome {spec.outcome!r} cannot also be a covariate")
@@ -1128,6 +1214,7 @@ def significant_after_adjustment(
     """Driver terms with an adjusted p-value below ``alpha`` per model (``model, term, driver,
     coef, pvalue, pvalue_adj``)."""
     col = "pvalue_holm" if method == "holm" else "pvalue_bh"
+    declared = declared_proxies()
     parts = []
     for mf in fits:
         tab = mf.table()
@@ -1137,7 +1224,7 @@ def significant_after_adjustment(
                 {
                     "model": r["model"],
                     "term": r["term"],
-                    "driver": PROXIES[r["term"]].driver if r["term"] in PROXIES else "",
+                    "driver": declared[r["term"]].driver if r["term"] in declared else "",
                     "coef": r["coef"],
                     "pvalue": r["pvalue"],
                     "pvalue_adj": r[col],
@@ -1342,97 +1429,17 @@ def comparison_table(fits: Sequence[ModelFit], digits: int = 3) -> pd.DataFrame:
 
 def attribution(fits: Sequence[ModelFit]) -> str:
     """Sources of the proxies used by ``fits`` (non-commercial licences flagged) and the codings."""
-    used = sorted({c for mf in fits for c in mf.spec.covariates if c in PROXIES})
+    declared = declared_proxies()
+    used = sorted({c for mf in fits for c in mf.spec.covariates if c in declared})
     sources = []
     for name in used:
-        src = PROXIES[name].source
+        src = declared[name].source
         if src not in sources:
             sources.append(src)
     text = "Outcomes: sovai categorical codings (cited per value). Proxies: " + "; ".join(sources) + "."
     if any("non-commercial" in s.lower() for s in sources):
         text += " Contains non-commercial (CC BY-NC) data: not for commercial use."
     return text
-
-
-def _latex_escape(text: str) -> str:
-    for a, b in [
-        ("\\", r"\textbackslash{}"),
-        ("&", r"\&"),
-        ("%", r"\%"),
-        ("$", r"\$"),
-        ("#", r"\#"),
-        ("_", r"\_"),
-        ("{", r"\{"),
-        ("}", r"\}"),
-        ("^", r"\^{}"),
-        ("~", r"\~{}"),
-    ]:
-        text = text.replace(a, b)
-    return text
-
-
-def to_latex(table: pd.DataFrame, caption: str, note: str = "") -> str:
-    """Booktabs LaTeX of a comparison table (deterministic, no extra packages beyond booktabs)."""
-    n = table.shape[1]
-    lines = [
-        "% " + RECONSTRUCTION_NOTE,
-        "\\begin{table}[htbp]\\centering\\small",
-        f"\\caption{{{_latex_escape(caption)}}}",
-        "\\begin{tabular}{l" + "c" * n + "}",
-        "\\toprule",
-        " & ".join(["term", *(_latex_escape(str(c)) for c in table.columns)]) + " \\\\",
-        "\\midrule",
-    ]
-    for term, row in table.iterrows():
-        if term == "N":
-            lines.append("\\midrule")
-        lines.append(" & ".join([_latex_escape(str(term)), *(_latex_escape(str(v)) for v in row)]) + " \\\\")
-    lines += [
-        "\\bottomrule",
-        "\\end{tabular}",
-        "\\par\\footnotesize Robust standard errors in parentheses. Stars use Holm-adjusted p-values over each "
-        "model's driver terms: * p<0.1, ** p<0.05, *** p<0.01. UNGA alignment: "
-        + ALIGNMENT_SIGN
-        + ". "
-        + _latex_escape(RECONSTRUCTION_NOTE)
-        + ". "
-        + _latex_escape(note),
-        "\\end{table}",
-        "",
-    ]
-    return "\n".join(lines)
-
-
-def to_html(table: pd.DataFrame, caption: str, note: str = "") -> str:
-    """HTML of a comparison table with caption, the reconstruction note and attribution."""
-    import html
-
-    body = table.to_html(escape=True, border=0, classes="sovai-models")
-    return (
-        f"<figure>\n<figcaption>{html.escape(caption)}</figcaption>\n{body}\n"
-        "<p><small>Robust standard errors in parentheses. Stars use Holm-adjusted p-values over each model's "
-        "driver terms: * p&lt;0.1, ** p&lt;0.05, *** p&lt;0.01. UNGA alignment: " + ALIGNMENT_SIGN + ". "
-        f"{RECONSTRUCTION_NOTE}. {html.escape(note)}</small></p>\n</figure>\n"
-    )
-
-
-def write_model_tables(fits: Sequence[ModelFit], tables_dir: str | Path, stem: str = "drivers_models") -> list[Path]:
-    """Write ``<stem>.csv`` (tidy, full precision) and the comparison table as
-    ``<stem>_comparison.csv``, ``<stem>.tex`` and ``<stem>.html``."""
-    from sovai.report_io import atomic_write_text
-
-    tables_dir = Path(tables_dir)
-    tidy = tidy_table(fits)
-    tidy["note"] = RECONSTRUCTION_NOTE
-    csv = tidy.to_csv(index=False, float_format="%.17g", lineterminator="\n")
-    comp = comparison_table(fits)
-    caption = "Drivers of AI sovereignty: model comparison (sovai reconstruction)"
-    return [
-        atomic_write_text(tables_dir / f"{stem}.csv", csv),
-        atomic_write_text(tables_dir / f"{stem}_comparison.csv", comp.to_csv(lineterminator="\n")),
-        atomic_write_text(tables_dir / f"{stem}.tex", to_latex(comp, caption, attribution(fits))),
-        atomic_write_text(tables_dir / f"{stem}.html", to_html(comp, caption, attribution(fits))),
-    ]
 
 
 # ------------------------------------------------------------------------------------ figures
@@ -1550,7 +1557,8 @@ def marginal_effect_plot(mf: ModelFit, covariate: str, *, n_sims: int = 500, see
     )
     ax.plot(curve["value"], curve["predicted"], color="#2980b9", lw=2, label="average prediction")
     ax.plot(mf.X[covariate], np.full(mf.nobs, curve["low"].min()), "|", color="0.3", alpha=0.5, ms=8)
-    label = PROXIES[covariate].label if covariate in PROXIES else covariate
+    declared = declared_proxies()
+    label = declared[covariate].label if covariate in declared else covariate
     ylab = f"expected {mf.spec.outcome}" + (" (category index)" if mf.spec.family == "ordered_logit" else "")
     ax.set(xlabel=label, ylabel=ylab, title=f"{mf.spec.name}: effect of {covariate}")
     ax.legend(fontsize=8)

@@ -192,7 +192,7 @@ def views_from_results(results: Mapping[str, object]) -> dict:
 
 def _layer_labels(layers: list[str]) -> dict[str, str]:
     try:
-        from sovai.panel import load_layers
+        from sovai.framework import load_layers
 
         names = load_layers().set_index("id")["name"]
     except Exception:  # noqa: BLE001 - no stack table (toy layers): the ids are the labels

@@ -3,8 +3,8 @@
 Everything here works on the long country-share table of :func:`sovai.stack.input_shares`
 (``input_id, layer, input, iso3, share[, withheld]`` with shares in percent of world supply;
 ``iso3`` NA for the unattributed remainder; ``share`` NA where the source withholds a country's
-value). This module computes and returns frames; it writes nothing (see
-:mod:`sovai.chokepoint_report`). Definitions:
+value). This module computes and returns frames; it writes nothing (notebooks 05 and 06 write
+through :mod:`sovai.reports.chokepoints` and :mod:`sovai.reports.interdependence`). Definitions:
 
 Layer presence (:func:`layer_presence`, :func:`full_stack`, :func:`full_stack_table`)
     A country's *layer share* is the mean of its shares over the layer's inputs (absent = 0),
@@ -52,7 +52,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from sovai import countries, stack
+from sovai import countries, framework, stack
 
 #: Coalitions used when none are given.
 DEFAULT_COALITIONS = ("EU", "G7", "QUAD", "ASEAN", "BRICS")
@@ -78,7 +78,8 @@ def _shares(shares: pd.DataFrame | None) -> pd.DataFrame:
     return shares
 
 
-def _check_country(country: str, parameter: str = "country") -> str:
+def resolve_country(country: str, parameter: str = "country") -> str:
+    """ISO3 code of ``country`` (a code or a name); ``ValueError`` naming ``parameter`` otherwise."""
     ref = countries.reference_table()
     code = str(country).strip().upper()
     if code in ref.index:
@@ -164,7 +165,7 @@ def _layer_parts(shares: pd.DataFrame, rule: str) -> tuple[pd.DataFrame, pd.Data
     layer_of = _meta(shares)["layer"]
     weights = _layer_weights(shares)
     out, held = {}, {}
-    for layer in stack.layers():
+    for layer in framework.layer_ids():
         ids = [i for i in mat.columns if layer_of.get(i) == layer]
         if not ids:
             continue
@@ -179,7 +180,7 @@ def _layer_parts(shares: pd.DataFrame, rule: str) -> tuple[pd.DataFrame, pd.Data
             held[layer] = withheld[ids].mul(w > 0, axis=1).any(axis=1)
         else:
             out[layer] = sub.mean(axis=1)
-    cols = [layer for layer in stack.layers() if layer in out]
+    cols = [layer for layer in framework.layer_ids() if layer in out]
     return pd.DataFrame(out)[cols].fillna(0.0), pd.DataFrame(held)[cols].fillna(False).astype(bool)
 
 
@@ -429,7 +430,7 @@ def bloc_members(
     ``known`` is the set of countries with a known bloc assignment (UNGA mode), or ``None`` when
     every country is assigned (group or list mode: non-members are outside).
     """
-    country = _check_country(country)
+    country = resolve_country(country)
     if isinstance(bloc, str) and bloc.lower() == "unga":
         blocs = unga_blocs(year)
         if country not in blocs.index:
@@ -465,7 +466,7 @@ def exposure(
         values are not counted).
     """
     shares = _shares(shares)
-    country = _check_country(country)
+    country = resolve_country(country)
     ids = _check_inputs(shares, inputs)
     members, known = bloc_members(country, bloc, year=year)
     # one pass over the rows in plain Python (the share table is small; per-input pandas filters
@@ -542,7 +543,7 @@ def cover_partners(
     """
     cover_share = _check_share(cover_share, "cover_share")
     shares = _shares(shares)
-    country = _check_country(country)
+    country = resolve_country(country)
     ids = _check_inputs(shares, inputs)
     members, known = bloc_members(country, bloc, year=year)
     mat = share_matrix(shares).fillna(0.0)
@@ -733,7 +734,9 @@ def coalition_summary(coverage: pd.DataFrame) -> pd.DataFrame:
                 "n_covered": int(grp["covered"].sum()),
                 "share_covered": round(float(grp["covered"].mean()), 6),
                 "mean_joint_share": round(float(grp["joint_share"].mean()), 6),
-                "layers_fully_covered": ";".join(layer for layer in stack.layers() if by_layer.get(layer, False)),
+                "layers_fully_covered": ";".join(
+                    layer for layer in framework.layer_ids() if by_layer.get(layer, False)
+                ),
                 "uncovered_inputs": ";".join(grp.loc[~grp["covered"], "input_id"]),
             }
         )
@@ -1001,7 +1004,7 @@ def uncoverable_without(
     mat = mat.fillna(0.0)
     world = mat.sum(axis=0)
     rows = []
-    for x in [_check_country(c, "excluded") for c in excluded]:
+    for x in [resolve_country(c, "excluded") for c in excluded]:
         own = mat.loc[x] if x in mat.index else pd.Series(0.0, index=ids)
         for j in ids:
             rest = float(world[j] - own[j])
@@ -1035,7 +1038,7 @@ def uncoverable_without(
         "evidence",
     ]
     out = pd.DataFrame(rows, columns=cols)
-    order = {c: i for i, c in enumerate(_check_country(c, "excluded") for c in excluded)}
+    order = {c: i for i, c in enumerate(resolve_country(c, "excluded") for c in excluded)}
     out = out.assign(_o=out["excluded"].map(order)).sort_values(
         ["_o", "excluded_share", "input_id"], ascending=[True, False, True], kind="mergesort"
     )
@@ -1056,7 +1059,7 @@ def uncoverable_summary(
     ids = list(inputs) if inputs is not None else chokepoint_ids(shares, min_market_usd=min_market_usd)
     table = uncoverable_without(shares, excluded=excluded, cover_share=cover_share, inputs=ids)
     rows = []
-    for x in [_check_country(c, "excluded") for c in excluded]:
+    for x in [resolve_country(c, "excluded") for c in excluded]:
         sub = table[table["excluded"] == x]
         best = minimum_coalition(shares, cover_share=cover_share, inputs=ids, exclude=[x], max_solutions=1)
         rows.append(
@@ -1116,7 +1119,7 @@ def diversify(
     if not 0 <= weight <= 1:
         raise ValueError(f"parameter 'weight': expected a fraction in [0, 1], got {weight}")
     shares = _shares(shares)
-    country = _check_country(country)
+    country = resolve_country(country)
     partner_list = countries.resolve_countries(partners, parameter="partners")
     ids = (
         _check_inputs(shares, inputs)

@@ -417,7 +417,8 @@ def prepare(
 # --------------------------------------------------------------------------------------------
 
 
-def _is_boolean(s: pd.Series) -> bool:
+def is_boolean(s: pd.Series) -> bool:
+    """Whether ``s`` holds booleans only (a boolean dtype, or objects that are all True/False)."""
     if pd.api.types.is_bool_dtype(s.dtype):
         return True
     if s.dtype == object:
@@ -519,19 +520,19 @@ def classify(
     if bins is not None and scheme == "auto":
         scheme = "user_defined"
     s = values
-    if s.dtype == object and not _is_boolean(s):
+    if s.dtype == object and not is_boolean(s):
         as_num = pd.to_numeric(s, errors="coerce")
         if as_num.notna().sum() == s.notna().sum():  # numbers stored as objects
             s = as_num
     categorical = isinstance(s.dtype, pd.CategoricalDtype)
-    textual = pd.api.types.is_string_dtype(s.dtype) and not _is_boolean(s)
-    if _is_boolean(s) or categorical or textual:
+    textual = pd.api.types.is_string_dtype(s.dtype) and not is_boolean(s)
+    if is_boolean(s) or categorical or textual:
         if scheme != "auto":
             raise ValueError(
                 f"parameter 'scheme': {scheme!r} applies to numeric data; column {s.name!r} is "
-                f"{'boolean' if _is_boolean(s) else 'categorical'} (use scheme='auto')"
+                f"{'boolean' if is_boolean(s) else 'categorical'} (use scheme='auto')"
             )
-        if _is_boolean(s):
+        if is_boolean(s):
             cats, kind = [False, True], "boolean"
             default_labels = ["no", "yes"]
             codes = s.map(lambda v: -1 if pd.isna(v) else int(bool(v)))
@@ -699,6 +700,12 @@ def _resolve_region(region) -> _Focus:
         codes = countries.resolve_countries(list(region), parameter="region")
         return _Focus(frozenset(codes), None, ", ".join(codes) if len(codes) <= 4 else f"{len(codes)} countries")
     raise ValueError(f"parameter 'region': unsupported value {region!r}")
+
+
+def region_label(region) -> str:
+    """How a map names the ``region`` parameter in its title: ``"World"``, the region or group
+    name, the countries (up to four) or the bounding box in degrees."""
+    return _resolve_region(region).label
 
 
 def _bbox_extent(bbox, crs_wkt: str) -> tuple[float, float, float, float]:
@@ -1242,218 +1249,3 @@ def _panel_series(frame, column, by, panels) -> dict[str, pd.Series]:
     if panels is None:
         raise ValueError("parameter 'panels': name the columns to map (wide form), or give 'by' (long form)")
     return {str(p): _as_series(frame, p) for p in panels}
-
-
-# --------------------------------------------------------------------------------------------
-# report helpers (used by notebooks/03-maps.ipynb)
-# --------------------------------------------------------------------------------------------
-
-#: Caption for maps of the categorical codings.
-CATEGORICAL_SOURCE = (
-    "Source: sovai categorical codings (data/categorical; every value cited with URL and access date; "
-    "a reconstruction of the report's Appendix A)"
-)
-#: Caption for maps of the rankings.
-RANKINGS_SOURCE = (
-    "Source: sovai composite index (notebook 02-rankings; indicator sources and their licences are listed "
-    "there, some non-commercial)"
-)
-
-#: Output formats :func:`save_map` accepts.
-FORMATS = ("png", "svg", "pdf")
-
-
-@dataclass
-class RankingTables:
-    """The rankings tables written by the rankings notebook, or ``None`` with the reason."""
-
-    overall: pd.DataFrame | None
-    layers: pd.DataFrame | None
-    problems: list[str]
-
-
-def read_rankings(output_dir) -> RankingTables:
-    """Read ``OUTPUT_DIR/tables/rankings_overall.csv`` and ``rankings_layers.csv`` if present.
-
-    Missing or malformed tables are not an error (the maps notebook draws what exists); each is
-    reported in ``problems`` so the notebook can say what is missing. Nothing is fabricated.
-    """
-    from sovai.report_io import resolve_output_dir
-
-    tables = resolve_output_dir(output_dir) / "tables"
-    wanted = {
-        "overall": ("rankings_overall.csv", ["iso3", "score", "rank"]),
-        "layers": ("rankings_layers.csv", ["iso3", "layer", "score", "rank"]),
-    }
-    found: dict[str, pd.DataFrame | None] = {}
-    problems: list[str] = []
-    for key, (name, cols) in wanted.items():
-        path = tables / name
-        if not path.is_file():
-            found[key] = None
-            problems.append(f"{path} not found: run notebooks/02-rankings.ipynb first (`sovai build 02-rankings`)")
-            continue
-        df = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype={"iso3": "string"})
-        missing = [c for c in cols if c not in df.columns]
-        if missing:
-            found[key] = None
-            problems.append(f"{path}: missing column(s) {missing}; found {list(df.columns)}")
-            continue
-        found[key] = df
-    return RankingTables(found["overall"], found["layers"], problems)
-
-
-def save_map(fig, name: str, output_dir, formats: Iterable[str] = ("png",), *, dpi: int = 200) -> list:
-    """Write ``OUTPUT_DIR/figures/map_<name>.<format>`` for each format (atomic, deterministic).
-
-    Raises
-    ------
-    ValueError
-        An unknown format (naming the ``formats`` parameter).
-    """
-    from sovai.report_io import output_dirs, save_figure
-
-    if isinstance(formats, str):  # "png" or "png,svg" (e.g. from a command line)
-        formats = formats.split(",")
-    formats = [str(f).strip().lower().lstrip(".") for f in formats]
-    bad = [f for f in formats if f not in FORMATS]
-    if bad or not formats:
-        raise ValueError(f"parameter 'formats': expected a non-empty list from {FORMATS}, got {formats}")
-    figures, _ = output_dirs(output_dir)
-    fig = getattr(fig, "fig", fig)
-    return save_figure(fig, figures / f"map_{name}", formats, dpi=dpi)
-
-
-#: Maps the notebook draws by name besides the categorical variables.
-RANKING_MAPS = ("overall_rank", "layers")
-
-#: Titles, legend headings and colour maps of the standard report maps (others get defaults).
-REPORT_STYLES: dict[str, dict] = {
-    "stance": {"title": "AI sovereignty stance", "legend_title": "Stance (breadth of the instruments coded)"},
-    "instrument_count": {
-        "title": "Number of AI sovereignty instruments (of 8)",
-        "legend_title": "Instruments found in the sources",
-    },
-    "national_ai_strategy_year": {
-        "title": "Year of the first national AI strategy",
-        "legend_title": "Year adopted (earlier = darker)",
-        "cmap": "viridis",
-    },
-    "overall_rank": {
-        "title": "Overall rank on the AI-stack composite index",
-        "legend_title": "Rank (1 = highest score)",
-        "cmap": "viridis",
-    },
-    "driver_security": {"title": "Security cited as a motivation of AI policy", "legend_title": "Driver: security"},
-    "driver_resilience": {
-        "title": "Resilience cited as a motivation of AI policy",
-        "legend_title": "Driver: resilience, supply-chain security",
-    },
-    "driver_economic": {
-        "title": "Economic competitiveness cited as a motivation of AI policy",
-        "legend_title": "Driver: economic competitiveness",
-    },
-    "driver_cultural_linguistic": {
-        "title": "Cultural-linguistic inclusion cited as a motivation of AI policy",
-        "legend_title": "Driver: cultural-linguistic inclusion",
-    },
-    "layers": {
-        "title": "Rank on each layer of the AI stack",
-        "legend_title": "Rank (1 = highest layer score)",
-        "cmap": "viridis",
-    },
-}
-
-#: Legend labels of boolean codings: false is a coded absence (a source that would have listed
-#: the instrument does not); a cell nobody has sourced is "not coded" (:data:`NOT_CODED`).
-BOOLEAN_LABELS = {False: "no (coded absent)", True: "yes"}
-#: Legend label of countries without a coded value on maps of the categorical codings.
-NOT_CODED = "not coded"
-
-
-def check_variables(variables: Iterable[str], codings: pd.DataFrame | None) -> list[str]:
-    """Validate the notebook's ``variables`` parameter: categorical columns or :data:`RANKING_MAPS`.
-
-    Raises
-    ------
-    ValueError
-        Naming the parameter, the unknown names and the names available.
-    """
-    if isinstance(variables, str):
-        variables = [variables]
-    variables = list(variables)
-    known = list(codings.columns) if codings is not None else []
-    known += list(RANKING_MAPS)
-    unknown = [v for v in variables if v not in known]
-    if unknown:
-        raise ValueError(f"parameter 'variables': unknown map(s) {unknown}; available: {known}")
-    return variables
-
-
-def report_map(
-    name: str,
-    *,
-    variables: Iterable[str],
-    codings: pd.DataFrame | None,
-    rankings: RankingTables | None,
-    output_dir,
-    formats: Iterable[str] = ("png",),
-    dpi: int = 200,
-    scheme: str = "quantiles",
-    k: int = 5,
-    projection=DEFAULT_CRS,
-    region=None,
-) -> MapResult | MultiMapResult | None:
-    """Draw, save and summarise one standard report map (used by ``notebooks/03-maps.ipynb``).
-
-    ``name`` is a column of the categorical codings (``stance``, ``instrument_count``,
-    ``national_ai_strategy_year``, ``driver_*``, an instrument…), ``"overall_rank"`` or
-    ``"layers"`` (small multiples of the layer ranks). Categorical data use their natural classes;
-    ``scheme`` and ``k`` apply to the ranks. The figure is written to
-    ``OUTPUT_DIR/figures/map_<name>.<format>`` and a summary (matched, unmatched, counts) is
-    printed.
-
-    Returns
-    -------
-    MapResult, MultiMapResult or None
-        ``None`` when ``name`` is not in ``variables`` or its data are not available (the reason
-        is printed; nothing is drawn from made-up data).
-    """
-    if name not in list(variables):
-        print(f"map_{name}: not requested (parameter 'variables')")
-        return None
-    style = dict(REPORT_STYLES.get(name, {}))
-    title = style.pop("title", str(name).replace("_", " ").capitalize())
-    focus = _resolve_region(region)
-    if focus.label != "World":
-        title = f"{title} — {focus.label}"
-    common = {"projection": projection, "region": region, "title": title, **style}
-    if name == "overall_rank":
-        if rankings is None or rankings.overall is None:
-            print(
-                "map_overall_rank: not drawn — rankings table missing: "
-                + "; ".join(rankings.problems if rankings else [])
-            )
-            return None
-        result = choropleth(rankings.overall, "rank", scheme=scheme, k=k, source=RANKINGS_SOURCE, **common)
-    elif name == "layers":
-        if rankings is None or rankings.layers is None:
-            print(
-                "map_layers: not drawn — layer rankings table missing: "
-                + "; ".join(rankings.problems if rankings else [])
-            )
-            return None
-        result = small_multiples(
-            rankings.layers, "rank", by="layer", scheme=scheme, k=k, source=RANKINGS_SOURCE, **common
-        )
-    else:
-        if codings is None or name not in codings.columns:
-            print(f"map_{name}: not drawn — {name!r} is not a column of the categorical codings")
-            return None
-        labels = BOOLEAN_LABELS if _is_boolean(codings[name]) else None
-        result = choropleth(codings, name, source=CATEGORICAL_SOURCE, labels=labels, missing_label=NOT_CODED, **common)
-    written = save_map(result.fig, name, output_dir, formats, dpi=dpi)
-    print(f"map_{name}: {', '.join(p.name for p in written)}")
-    summary = result.summary()
-    print(summary if name in RANKING_MAPS else summary.replace("no data:", f"{NOT_CODED}:"))
-    return result

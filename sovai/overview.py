@@ -1,13 +1,11 @@
 """Data overview: coverage of each source by country and year, licences, missing countries,
-and summaries of the categorical codings (used by ``notebooks/01-data-overview.ipynb``)."""
+and summaries of the categorical codings (notebook 01 writes them via :mod:`sovai.reports.overview`;
+the country profiles use :func:`profile_codings` and :func:`instrument_summary`)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from sovai import report_io
 from sovai.countries import reference_table
 from sovai.sources import catalog
 
@@ -63,20 +61,25 @@ def plot_coverage(share: pd.DataFrame, *, title: str = "Share of countries with 
     return fig
 
 
-def write_overview(
-    output_dir: str | Path, window: tuple[int, int] = (2019, 2026), formats=("png",)
-) -> dict[str, pd.DataFrame]:
-    """Compute the overview tables, write them under ``output_dir/tables`` and the heatmap figure."""
-    figures, tables = report_io.output_dirs(output_dir)
-    out = coverage_tables(window)
-    report_io.write_table(out["licences"], tables / "data_licences.csv", sort=["source"])
-    report_io.write_table(out["coverage"], tables / "data_coverage.csv", sort=["source", "indicator"])
-    report_io.write_table(out["missing"], tables / "data_missing_countries.csv", sort=["source", "indicator", "iso3"])
-    share = coverage_by_region(out["missing"], out["coverage"])
-    out["coverage_by_region"] = share
-    fig = plot_coverage(share)
-    report_io.save_figure(fig, figures / "data_coverage_by_region", formats)
-    return out
+def missing_by_indicator(missing: pd.DataFrame) -> pd.DataFrame:
+    """The missing countries of each indicator as one comma-joined cell (``missing countries``)."""
+    return missing.groupby(["source", "indicator"])["iso3"].apply(lambda s: ", ".join(s)).to_frame("missing countries")
+
+
+def _with_regions(wide: pd.DataFrame) -> pd.DataFrame:
+    return wide.join(reference_table()[["un_region", "wb_income"]], how="left")
+
+
+def instruments_by_income_region(wide: pd.DataFrame) -> pd.DataFrame:
+    """Mean ``instrument_count`` per World Bank income group (rows) and UN region (columns)."""
+    frame = _with_regions(wide)
+    return frame.groupby(["wb_income", "un_region"], dropna=False)["instrument_count"].mean().unstack().round(2)
+
+
+def stance_by_region(wide: pd.DataFrame) -> pd.DataFrame:
+    """Countries per UN region (rows) and coded ``stance`` (columns)."""
+    frame = _with_regions(wide)
+    return pd.crosstab(frame["un_region"], frame["stance"], dropna=False)
 
 
 def codings_grid(long: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 """The analysis panel: one row per country, one column per stack indicator, for a given year.
 
-The indicators are data (``data/stack/indicators.csv``, layers in ``data/stack/layers.csv``): per
-indicator its layer, loader (``module:function`` returning the tidy ``iso3, year, indicator,
+The indicators are data (``data/stack/indicators.csv``, layers in ``data/stack/layers.csv``, both
+read and validated by :mod:`sovai.framework`): per indicator its layer, loader (``module:function`` returning the tidy ``iso3, year, indicator,
 value`` form, and the indicator name in that form), unit, direction, form (``absolute`` or
 ``rate``), denominator and ``per`` for the two views, timing rule, year window, whether a country
 absent from the source has a true zero, and source folder and licence.
@@ -64,137 +64,28 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from sovai import paths
-from sovai.errors import InputFileError
+from sovai.framework import TIMINGS, layer_ids, load_indicators, load_layers
 
 #: Views of :func:`build_panel`.
 VIEWS = ("scale", "intensity")
-#: Timing rules.
-TIMINGS = ("annual", "annual_or_first", "cumulative", "snapshot")
-#: Kinds of indicator (``kind`` column).
-KINDS = ("continuous", "binary", "count", "ordinal")
-#: Forms and denominators.
-FORMS = ("absolute", "rate")
-DENOMINATORS = ("population", "gdp", "none")
-#: WDI codes of the denominators.
+#: Denominators of the two views and the WDI codes they are read from.
 DENOMINATOR_CODES = {"population": "SP.POP.TOTL", "gdp": "NY.GDP.MKTP.CD"}
-
-INDICATOR_COLUMNS = [
-    "id",
-    "name",
-    "layer",
-    "loader",
-    "loader_indicator",
-    "unit",
-    "direction",
-    "form",
-    "denominator",
-    "per",
-    "timing",
-    "window",
-    "kind",
-    "census",
-    "missing_means_zero",
-    "source",
-    "licence",
-    "notes",
-]
-#: Optional columns (empty when absent from the file).
-OPTIONAL_INDICATOR_COLUMNS = ["subpillar", "theme", "rationale"]
 #: Fallback sources of the denominators where WDI has no value: (loader, indicator, label).
 DENOMINATOR_FALLBACKS = {
     "population": ("sovai.sources.unpop:load", "un_population", "un_wpp2024"),
     "gdp": ("sovai.sources.imf:load", "imf_gdp_usd", "imf_weo_oct2025"),
 }
-LAYER_COLUMNS = ["id", "name", "order", "description"]
 
 
 class PanelWarning(UserWarning):
     """A loader is missing or failed: its indicators are all-missing in the panel."""
 
 
-# --------------------------------------------------------------------------------------------
-# The framework files
-# --------------------------------------------------------------------------------------------
-
-
-def load_layers(path=None) -> pd.DataFrame:
-    """The ten stack layers (``data/stack/layers.csv``): ``id, name, order, description``, sorted by order."""
-    path = paths.STACK_DIR / "layers.csv" if path is None else path
-    df = pd.read_csv(path, dtype={"id": str, "name": str, "description": str}, keep_default_na=False)
-    missing = [c for c in LAYER_COLUMNS if c not in df.columns]
-    if missing:
-        raise InputFileError(path, f"missing column(s) {missing}", column=missing[0])
-    dup = df["id"][df["id"].duplicated()]
-    if len(dup):
-        raise InputFileError(path, f"duplicated layer id(s) {sorted(set(dup))}", row=int(dup.index[0]) + 1, column="id")
-    return df.sort_values("order", kind="mergesort").reset_index(drop=True)
-
-
-def load_indicators(path=None, layers: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The stack indicators (``data/stack/indicators.csv``), validated, in layer order.
-
-    Raises
-    ------
-    InputFileError
-        Naming the file, row and column of the first problem (unknown layer, direction not ±1,
-        unknown form/denominator/timing, malformed window, duplicated id).
-    """
-    path = paths.STACK_DIR / "indicators.csv" if path is None else path
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in INDICATOR_COLUMNS if c not in df.columns]
-    if missing:
-        raise InputFileError(path, f"missing column(s) {missing}", column=missing[0])
-    layers = load_layers() if layers is None else layers
-    known = list(layers["id"])
-
-    def check(mask, column, what):
-        bad = df.index[mask]
-        if len(bad):
-            raise InputFileError(path, f"{what}: {df.at[bad[0], column]!r}", row=int(bad[0]) + 1, column=column)
-
-    check(df["id"].duplicated(), "id", "duplicated indicator id")
-    check(~df["layer"].isin(known), "layer", f"unknown layer (expected one of {known})")
-    check(~df["direction"].isin(["1", "-1", "+1"]), "direction", "direction must be 1 or -1")
-    check(~df["form"].isin(FORMS), "form", f"form must be one of {FORMS}")
-    check(~df["denominator"].isin(DENOMINATORS), "denominator", f"denominator must be one of {DENOMINATORS}")
-    check(~df["timing"].isin(TIMINGS), "timing", f"timing must be one of {TIMINGS}")
-    check(~df["window"].str.fullmatch(r"\d{4}-\d{4}"), "window", "window must look like 2019-2025")
-    check(~df["missing_means_zero"].str.lower().isin(["true", "false"]), "missing_means_zero", "expected true or false")
-    check(~df["census"].str.lower().isin(["true", "false"]), "census", "expected true or false")
-    check(
-        df["census"].str.lower() != df["missing_means_zero"].str.lower(),
-        "census",
-        "census and missing_means_zero disagree (a census is exactly where absent means 0)",
-    )
-    check(~df["kind"].isin(KINDS), "kind", f"kind must be one of {KINDS}")
-    check(~df["loader"].str.fullmatch(r"[\w.]+:\w+"), "loader", "loader must be module:function")
-    per = pd.to_numeric(df["per"], errors="coerce")
-    check(per.isna() | (per <= 0), "per", "per must be a positive number")
-    out = df.copy()
-    for col in OPTIONAL_INDICATOR_COLUMNS:
-        if col not in out.columns:
-            out[col] = ""
-    out["census"] = out["census"].str.lower() == "true"
-    out["direction"] = out["direction"].astype(int)
-    out["per"] = per.astype(float)
-    out["missing_means_zero"] = out["missing_means_zero"].str.lower() == "true"
-    out["window_start"] = out["window"].str[:4].astype(int)
-    out["window_end"] = out["window"].str[5:].astype(int)
-    order = {lay: i for i, lay in enumerate(known)}
-    out["_order"] = out["layer"].map(order)
-    out = out.sort_values("_order", kind="mergesort").drop(columns="_order").reset_index(drop=True)
-    return out
-
-
-def thin_layers(
-    indicators: pd.DataFrame | None = None, layers: pd.DataFrame | None = None, minimum: int = 2
-) -> list[str]:
+def thin_layers(indicators: pd.DataFrame | None = None, minimum: int = 2) -> list[str]:
     """Layers with fewer than ``minimum`` indicators in the framework."""
-    layers = load_layers() if layers is None else layers
-    indicators = load_indicators(layers=layers) if indicators is None else indicators
+    indicators = load_indicators() if indicators is None else indicators
     counts = indicators.groupby("layer").size()
-    return [lay for lay in layers["id"] if counts.get(lay, 0) < minimum]
+    return [lay for lay in layer_ids() if counts.get(lay, 0) < minimum]
 
 
 # --------------------------------------------------------------------------------------------
@@ -483,7 +374,7 @@ def build_panel(
     win = _years_window(window) if window is not None else None
     iso = resolve_countries(countries, parameter="countries")
     layers = load_layers()
-    meta = load_indicators(layers=layers) if indicators is None else indicators.copy()
+    meta = load_indicators() if indicators is None else indicators.copy()
     log: list[str] = []
     index = pd.Index(iso, name="iso3")
 

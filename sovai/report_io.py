@@ -66,6 +66,7 @@ def save_figure(fig, path: str | os.PathLike, formats: Iterable[str] = ("png",),
     formats = [f.lower().lstrip(".") for f in formats]
     written = []
     png = None
+    title = figure_title(fig)
     # SVG text stays text (smaller, editable in a vector editor, faster to write); the viewer
     # renders it in DejaVu Sans or its closest sans-serif font
     with mpl.rc_context({"svg.hashsalt": "sovai", "svg.fonttype": "none"}):
@@ -73,7 +74,7 @@ def save_figure(fig, path: str | os.PathLike, formats: Iterable[str] = ("png",),
         for fmt in formats:
             buf = io.BytesIO()
             meta = {
-                "png": {"Software": None},
+                "png": {"Software": None, **({"Title": title} if title else {})},  # the site's caption
                 "svg": {"Date": None, "Creator": None},
                 "pdf": {"CreationDate": None, "Producer": None, "Creator": None},
             }.get(fmt)
@@ -84,6 +85,15 @@ def save_figure(fig, path: str | os.PathLike, formats: Iterable[str] = ("png",),
     if png is not None:
         _show_saved_png(fig, png, dpi)
     return written
+
+
+def figure_title(fig) -> str:
+    """The figure's title: its suptitle, else the first axes title (``""`` when it has none)."""
+    sup = getattr(fig, "_suptitle", None)
+    text = sup.get_text().strip() if sup is not None else ""
+    if not text:
+        text = next((t for ax in fig.axes if (t := ax.get_title().strip())), "")
+    return " ".join(text.split())
 
 
 def _tight_bbox(fig, dpi: float):
@@ -217,7 +227,7 @@ def _jsonable(value):
 def record_headline(name: str, value, *, tolerance: float | None = None, note: str = "") -> None:
     """Show a headline number in the notebook and tag it so the build records it in metadata.
 
-    The build (:mod:`sovai.report`) copies every recorded headline into the executed notebook's
+    The build (:mod:`sovai.build`) copies every recorded headline into the executed notebook's
     metadata (``metadata.sovai.headlines``) and the manifest; tests compare them with
     ``tests/expected/`` within ``tolerance``.
     """

@@ -1,16 +1,16 @@
 """The AI stack (Appendix B reconstruction) and the concentration of its chokepoints.
 
 Framework as data
-    The ten layers are ``data/stack/layers.csv`` (:func:`layers`; :data:`LAYERS` reads it lazily).
-    Every stack input is **declared** in ``data/stack/inputs.csv`` (:func:`load_inputs`): its id,
-    layer, the builder that computes its country shares (:data:`BUILDERS`), the builder's parameter,
-    the basis of the share, and its world market size with year and source where one was read. Two
-    rows declare families: ``eto:*`` (one input per ETO input/stage with country shares; market size
-    from ETO) and ``cited:*`` (one input per row of ``data/stack/chokepoint_facts.csv`` with
-    ``as_input = yes``: country shares stated by a cited source, labelled ``evidence = "cited"``).
-    :func:`input_shares` fails, naming the file and row, when a builder yields an undeclared id or a
-    declared id yields nothing. ``components.csv`` (:func:`load_components`) maps each layer's
-    components to the inputs or facts that measure them; :func:`unknown_component_ids` checks it.
+    The layers, the declared inputs, the components and the cited facts are files under
+    ``data/stack/`` read by :mod:`sovai.framework`. Every stack input is **declared** in
+    ``inputs.csv`` (:func:`declared_inputs`): its id, layer, the builder that computes its country
+    shares (:data:`BUILDERS`), the builder's parameter, the basis of the share, and its world market
+    size with year and source where one was read. Two rows declare families: ``eto:*`` (one input
+    per ETO input/stage with country shares; market size from ETO) and ``cited:*`` (one input per
+    row of ``chokepoint_facts.csv`` with ``as_input = yes``: country shares stated by a cited
+    source, labelled ``evidence = "cited"``). :func:`input_shares` fails, naming the file and row,
+    when a builder yields an undeclared id or a declared id yields nothing;
+    :func:`unknown_component_ids` checks that ``components.csv`` names only real ids.
 
 Country shares of each stack input (:func:`input_shares`)
     One long table :data:`SHARE_COLUMNS`: ``share`` is the country's percentage of world supply,
@@ -23,8 +23,8 @@ Country shares of each stack input (:func:`input_shares`)
 Concentration (:func:`concentration`, :func:`chokepoints`)
     ``hhi`` is the Herfindahl–Hirschman index on shares **in percent**, Σ sᵢ², 0–10,000. The
     unattributed remainder adds nothing (``hhi`` is a lower bound); ``hhi_upper`` counts it as one
-    supplier. Shares that do not add to ~100 are *reported* (``total_share``, ``share_status``), never
-    rescaled. An input is ``highly_concentrated`` when ``hhi`` ≥ ``hhi_threshold`` (default 2,500, the
+    supplier. Shares that do not add to ~100 are *reported* (``total_share``, ``share_status`` by
+    :func:`sovai.framework.share_status`), never rescaled. An input is ``highly_concentrated`` when ``hhi`` ≥ ``hhi_threshold`` (default 2,500, the
     2010 US Horizontal Merger Guidelines bound). It is a **chokepoint** when it is also not a small
     market: its world market is at least ``min_market_usd`` (default US$1 bn), or its market size is
     unknown (kept, ``market_status = "unknown"``, unless ``unknown_market="drop"``). Every row
@@ -40,9 +40,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from sovai import paths, registry
+from sovai import framework, paths, registry
 from sovai.errors import InputFileError
-from sovai.sources.eto import ROUNDING_TOLERANCE, classify_total
 
 #: Default HHI bound for "highly concentrated" (2010 US Horizontal Merger Guidelines).
 HHI_HIGH = 2500.0
@@ -94,60 +93,6 @@ CHOKEPOINT_COLUMNS = [
     "period",
     "basis",
 ]
-INPUT_COLUMNS = [
-    "input_id",
-    "layer",
-    "input",
-    "builder",
-    "param",
-    "source",
-    "basis",
-    "market_size_usd",
-    "market_year",
-    "market_source_url",
-    "market_source_title",
-    "note",
-]
-COMPONENT_COLUMNS = ["layer", "component", "description", "chokepoint", "measured_by", "source_url", "source_title"]
-FACT_COLUMNS = [
-    "fact_id",
-    "layer",
-    "input",
-    "fact",
-    "value",
-    "unit",
-    "top1_iso3",
-    "year",
-    "country_shares",
-    "as_input",
-    "market_size_usd",
-    "market_year",
-    "market_source_url",
-    "market_source_title",
-    "source_url",
-    "source_title",
-    "accessed",
-    "kind",
-    "note",
-]
-
-
-@cache
-def layers() -> tuple[str, ...]:
-    """Layer ids, bottom of the stack first (Appendix B), from ``data/stack/layers.csv``."""
-    path = paths.STACK_DIR / "layers.csv"
-    if not path.exists():
-        raise InputFileError(path, "file not found (stack layers)")
-    frame = pd.read_csv(path, usecols=["id", "order"])
-    return tuple(frame.sort_values("order")["id"])
-
-
-def __getattr__(name: str):  # lazy module attribute: no file read at import time
-    if name == "LAYERS":
-        return layers()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # --- concentration arithmetic -------------------------------------------------------------------
 
 
@@ -182,15 +127,6 @@ def top_k_share(shares: Iterable[float] | pd.Series, k: int) -> float:
         raise ValueError(f"parameter 'k': must be >= 1, got {k}")
     arr = np.sort(_as_shares(shares))[::-1]
     return float(arr[:k].sum())
-
-
-def share_status(total: float | None, *, tolerance: float = ROUNDING_TOLERANCE) -> str:
-    """``ok`` (within ±0.5 of 100), ``rounding`` (within ``tolerance``), ``over``, ``under`` or ``no_shares``.
-
-    The one share-total classifier of the package (:func:`sovai.sources.eto.classify_total`).
-    """
-    missing = total is None or pd.isna(total)
-    return classify_total(None if missing else float(total), 0 if missing else 1, rounding_tolerance=tolerance)
 
 
 def _isna(value: object) -> bool:
@@ -240,134 +176,26 @@ def concentration(frame: pd.DataFrame, *, significant: float = SIGNIFICANT_SHARE
         "n_withheld": len(withheld - set(attributed)),
         "unattributed_share": round(unattributed, 6),
         "total_share": round(total, 6) if total is not None else pd.NA,
-        "share_status": share_status(total),
+        "share_status": framework.share_status(total),
     }
 
 
-# --- curated tables -----------------------------------------------------------------------------
+# --- declared inputs ----------------------------------------------------------------------------
 
 
-def _read_curated(path, columns: list[str], *, source_column: str | None = "source_url") -> pd.DataFrame:
-    if not path.exists():
-        raise InputFileError(path, "file not found (curated stack table)")
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise InputFileError(path, f"missing column(s) {missing}; found {list(df.columns)}", column=missing[0])
-    bad = df.index[~df["layer"].isin(layers())]
-    if len(bad):
-        i = int(bad[0])
-        raise InputFileError(
-            path, f"unknown layer {df.loc[i, 'layer']!r}; expected one of {layers()}", row=i + 1, column="layer"
-        )
-    if source_column is not None:
-        no_src = df.index[df[source_column].str.strip() == ""]
-        if len(no_src):
-            raise InputFileError(path, "row without a source", row=int(no_src[0]) + 1, column=source_column)
-    return df
-
-
-def _numeric(df: pd.DataFrame, col: str, path, kind: str = "Float64") -> pd.Series:
-    out = pd.to_numeric(df[col].replace("", None), errors="coerce")
-    bad = df.index[(df[col].str.strip() != "") & out.isna()]
-    if len(bad):
-        raise InputFileError(path, f"not a number: {df.loc[bad[0], col]!r}", row=int(bad[0]) + 1, column=col)
-    return out.astype(kind)
-
-
-@cache
-def load_components() -> pd.DataFrame:
-    """Appendix B reconstruction: each layer's components and known chokepoints, with sources.
-
-    ``measured_by`` (``;``-separated) names the input ids (:func:`chokepoints`) or cited fact ids that
-    quantify the component, or is empty where nothing open measures it.
-    """
-    df = _read_curated(paths.STACK_DIR / "components.csv", COMPONENT_COLUMNS)
-    df["chokepoint"] = df["chokepoint"].str.lower().map({"yes": True, "no": False})
-    return df
-
-
-@cache
-def load_chokepoint_facts() -> pd.DataFrame:
-    """Cited chokepoint facts (``kind == "cited"``): *not computed*, copied from the cited source.
-
-    ``value`` is the leading country's figure (percent unless ``unit`` says otherwise);
-    ``country_shares`` (``ISO3=value;…``) the country split the source states; ``as_input`` whether
-    the fact enters :func:`input_shares` as a ``cited:<fact_id>`` input.
-    """
-    path = paths.STACK_DIR / "chokepoint_facts.csv"
-    df = _read_curated(path, FACT_COLUMNS)
-    df["value"] = _numeric(df, "value", path)
-    df["year"] = _numeric(df, "year", path, "Int64")
-    df["market_size_usd"] = _numeric(df, "market_size_usd", path)
-    df["market_year"] = _numeric(df, "market_year", path, "Int64")
-    if set(df["kind"]) != {"cited"}:
-        raise InputFileError(path, "column 'kind' must be 'cited' on every row (these are cited facts, not computed)")
-    bad = df.index[~df["as_input"].isin(["yes", "no"])]
-    if len(bad):
-        raise InputFileError(path, "as_input must be 'yes' or 'no'", row=int(bad[0]) + 1, column="as_input")
-    for i, text in df["country_shares"].items():
-        try:
-            parsed = parse_country_shares(text)
-        except ValueError as exc:
-            raise InputFileError(path, str(exc), row=int(i) + 1, column="country_shares") from exc
-        if df.loc[i, "as_input"] == "yes" and not parsed:
-            raise InputFileError(path, "as_input = yes needs country_shares", row=int(i) + 1, column="country_shares")
-        if sum(parsed.values()) > 100.0 + ROUNDING_TOLERANCE:
-            raise InputFileError(path, "country shares add to more than 100", row=int(i) + 1, column="country_shares")
-    return df
-
-
-def parse_country_shares(text: str) -> dict[str, float]:
-    """``"TWN=69;KOR=31"`` → ``{"TWN": 69.0, "KOR": 31.0}`` (empty text → ``{}``).
-
-    >>> parse_country_shares("TWN=69;KOR=31")
-    {'TWN': 69.0, 'KOR': 31.0}
-    """
-    out: dict[str, float] = {}
-    for part in str(text).split(";"):
-        if not part.strip():
-            continue
-        code, _, value = part.partition("=")
-        code = code.strip().upper()
-        if len(code) != 3 or not code.isalpha():
-            raise ValueError(f"country_shares: {part!r} is not ISO3=value")
-        try:
-            out[code] = float(value)
-        except ValueError as exc:
-            raise ValueError(f"country_shares: {part!r} has no numeric value") from exc
-    return out
-
-
-@cache
-def load_inputs() -> pd.DataFrame:
-    """The declared stack inputs (``data/stack/inputs.csv``), checked against :data:`BUILDERS`.
-
-    Returns
-    -------
-    DataFrame
-        :data:`INPUT_COLUMNS`; ``market_size_usd`` (US$, nominal) and ``market_year`` numeric, NA
-        where no market size was read. Rows whose id ends in ``:*`` declare a family.
-    """
-    path = paths.STACK_DIR / "inputs.csv"
-    df = _read_curated(path, INPUT_COLUMNS, source_column="source")
-    dup = df.index[df["input_id"].duplicated()]
-    if len(dup):
-        raise InputFileError(path, f"duplicate input_id {df.loc[dup[0], 'input_id']!r}", row=int(dup[0]) + 1)
+def declared_inputs() -> pd.DataFrame:
+    """The declared stack inputs (:func:`sovai.framework.load_inputs`), each builder checked
+    against :data:`BUILDERS`."""
+    df = framework.load_inputs()
     unknown = df.index[~df["builder"].isin(BUILDERS)]
     if len(unknown):
         i = int(unknown[0])
         raise InputFileError(
-            path,
+            paths.STACK_DIR / "inputs.csv",
             f"unknown builder {df.loc[i, 'builder']!r}; expected one of {sorted(BUILDERS)}",
             row=i + 1,
             column="builder",
         )
-    df["market_size_usd"] = _numeric(df, "market_size_usd", path)
-    df["market_year"] = _numeric(df, "market_year", path, "Int64")
-    no_src = df.index[df["market_size_usd"].notna() & (df["market_source_url"].str.strip() == "")]
-    if len(no_src):
-        raise InputFileError(path, "market size without a source", row=int(no_src[0]) + 1, column="market_source_url")
     return df
 
 
@@ -425,13 +253,13 @@ def _build_eto(spec: dict, ctx: dict) -> list[pd.DataFrame]:
 
 
 def _build_cited(spec: dict, ctx: dict) -> list[pd.DataFrame]:
-    facts = load_chokepoint_facts()
+    facts = framework.load_chokepoint_facts()
     frames = []
     for fact in facts[facts["as_input"] == "yes"].to_dict("records"):
-        split = parse_country_shares(fact["country_shares"])
+        split = framework.parse_country_shares(fact["country_shares"])
         rows = pd.DataFrame({"iso3": list(split), "share": list(split.values())})
         rest = 100.0 - float(rows["share"].sum())
-        if rest > ROUNDING_TOLERANCE / 4:
+        if rest > framework.ROUNDING_TOLERANCE / 4:
             rows = pd.concat([rows, pd.DataFrame({"iso3": [pd.NA], "share": [rest]})], ignore_index=True)
         year = int(fact["year"]) if pd.notna(fact["year"]) else 0
         frames.append(
@@ -607,7 +435,7 @@ def _check_declared(frames: list[pd.DataFrame], specs: pd.DataFrame) -> None:
 
 @cache
 def _input_shares(since: int, mineral_year: int, include: tuple[str, ...]) -> pd.DataFrame:
-    specs = load_inputs()
+    specs = declared_inputs()
     builders = {b for group in include for b in SOURCE_GROUPS[group]}
     chosen = specs[specs["builder"].isin(builders)]
     ctx = {"since": since, "mineral_year": mineral_year}
@@ -653,8 +481,8 @@ def input_markets(input_ids: Iterable[str]) -> pd.DataFrame:
     ETO inputs: ETO's stated market and its year. Cited inputs: the fact's market columns. Others:
     ``inputs.csv``. NA where no market size was read (``market_source`` says so).
     """
-    specs = load_inputs().set_index("input_id")
-    facts = load_chokepoint_facts().set_index("fact_id")
+    specs = declared_inputs().set_index("input_id")
+    facts = framework.load_chokepoint_facts().set_index("fact_id")
     eto_sizes = None
     rows = []
     for input_id in sorted(set(input_ids)):
@@ -808,8 +636,8 @@ def unattributed_inputs(shares: pd.DataFrame | None = None, **kwargs) -> pd.Data
 def unknown_component_ids(shares: pd.DataFrame | None = None) -> list[str]:
     """Ids in ``components.csv`` ``measured_by`` that are neither an input nor a cited fact."""
     shares = input_shares() if shares is None else shares
-    known = set(shares["input_id"]) | set(load_chokepoint_facts()["fact_id"])
-    ids = [i.strip() for cell in load_components()["measured_by"] for i in cell.split(";") if i.strip()]
+    known = set(shares["input_id"]) | set(framework.load_chokepoint_facts()["fact_id"])
+    ids = [i.strip() for cell in framework.load_components()["measured_by"] for i in cell.split(";") if i.strip()]
     return sorted(set(ids) - known)
 
 
@@ -858,7 +686,7 @@ def layer_summary(table: pd.DataFrame, *, hhi_threshold: float = HHI_HIGH) -> pd
     their inputs equally. Layers without an input have ``n_inputs`` 0 and NA statistics; their
     ``n_cited_facts`` counts the cited facts about them.
     """
-    facts = load_chokepoint_facts()
+    facts = framework.load_chokepoint_facts()
     seg_weights: dict[str, float] = {}
     if (table["source"] == "eto_chip_explorer").any():
         from sovai.sources import eto
@@ -866,7 +694,7 @@ def layer_summary(table: pd.DataFrame, *, hhi_threshold: float = HHI_HIGH) -> pd
         seg = eto.weighting_segments()
         seg_weights = {f"eto:{i}": float(w) for i, w in zip(seg["input_id"], seg["weight"], strict=True)}
     rows = []
-    for layer in layers():
+    for layer in framework.layer_ids():
         grp = table[table["layer"] == layer]
         n_facts = int((facts["layer"] == layer).sum())
         if grp.empty:

@@ -82,19 +82,12 @@ def test_glm_hc3_differs_from_hc0_and_is_installed():
     assert hc3.table()["cov_type"].eq("HC3").all()
 
 
-# ----------------------------------------------------------------------- exported table
-def test_exported_table_equals_statsmodels(tmp_path):
+# ------------------------------------------------------------------------- tidy table
+def test_tidy_table_equals_statsmodels():
     data = simulate("poisson", n=300)
     data_ord = simulate("ordered_logit", n=300)
     fits = [d.fit(spec("ols"), data), d.fit(spec("poisson"), data), d.fit(spec("ordered_logit"), data_ord)]
-    paths = d.write_model_tables(fits, tmp_path)
-    assert [p.name for p in paths] == [
-        "drivers_models.csv",
-        "drivers_models_comparison.csv",
-        "drivers_models.tex",
-        "drivers_models.html",
-    ]
-    tab = pd.read_csv(tmp_path / "drivers_models.csv")
+    tab = d.tidy_table(fits)
     assert {"model", "term", "coef", "se", "pvalue", "ci_low", "ci_high", "nobs"} <= set(tab.columns)
     X = sm.add_constant(data[["x1", "x2"]])
     ols = sm.OLS(data["y"], X).fit(cov_type="HC3")
@@ -115,14 +108,6 @@ def test_exported_table_equals_statsmodels(tmp_path):
     np.testing.assert_allclose(got["se"], np.asarray(ordm.bse), atol=1e-5, rtol=0)
     np.testing.assert_allclose(got["coef"], np.asarray(fits[2].result.params), atol=1e-10, rtol=0)
     assert (got["nobs"] == 300).all()
-    tex = (tmp_path / "drivers_models.tex").read_text()
-    assert "\\toprule" in tex and "reconstruction" in tex and "x1" in tex
-    html = (tmp_path / "drivers_models.html").read_text()
-    assert "<table" in html and "reconstruction" in html
-    # deterministic
-    before = (tmp_path / "drivers_models.csv").read_bytes()
-    d.write_model_tables(fits, tmp_path)
-    assert (tmp_path / "drivers_models.csv").read_bytes() == before
 
 
 def test_comparison_table_has_stars_and_fit_rows():
@@ -382,6 +367,50 @@ def test_proxy_declarations_are_checked(tmp_path):
         d.read_proxies(bad)
 
 
+def test_every_declared_builder_exists_and_every_builder_is_declared():
+    declared = d.read_proxies()
+    assert {p.builder for p in declared.values()} == set(d.PROXY_BUILDERS)
+    assert {p.transform for p in declared.values()} <= set(d.PROXY_TRANSFORMS)
+    d.check_builders(declared)
+    assert d.PROXIES is d.declared_proxies()  # the public name, read once
+    without_cldr = {k: p for k, p in declared.items() if p.builder != "cldr"}
+    with pytest.raises(d.DriverModelError, match=r"no proxy uses \['cldr'\]"):
+        d.check_builders(without_cldr)
+    made_up = {**declared, "x": d.Proxy("x", "economic", "x", "src", "X", "none", builder="made_up")}
+    with pytest.raises(d.DriverModelError, match=r"unknown builder\(s\) \['made_up'\]"):
+        d.check_builders(made_up)
+
+
+def test_builder_lookup_builds_each_proxy_from_its_declared_function(monkeypatch):
+    from sovai.countries import target_countries
+
+    calls = []
+
+    def fake(proxy, year, window, targets):
+        calls.append((proxy.name, year, window))
+        return pd.DataFrame({"value": [4.0, -1.0], "year": [2022.0, 2021.0]}, index=targets[:2])
+
+    d._proxy_values.cache_clear()
+    monkeypatch.setitem(d.PROXY_BUILDERS, "owid_internet", fake)
+    try:
+        values = d._proxy_values("internet_users", 2023, 5)
+    finally:
+        d._proxy_values.cache_clear()
+    assert calls == [("internet_users", 2023, 5)]
+    targets = target_countries()
+    assert list(values.index) == list(targets) and values.index.name == "iso3"
+    assert values["value"].iloc[:2].tolist() == [4.0, -1.0] and values["value"].iloc[2:].isna().all()
+    assert values["year"].iloc[0] == 2022 and (values["filled_by"] == "").all()
+
+
+def test_transforms():
+    s = pd.Series([np.e, 0.0, np.nan])
+    assert d.PROXY_TRANSFORMS["log"](s).iloc[0] == pytest.approx(1.0)
+    assert d.PROXY_TRANSFORMS["log"](s).iloc[1:].isna().all()  # log of 0: missing, not -inf
+    assert d.PROXY_TRANSFORMS["one_minus"](s).iloc[1] == 1.0
+    assert d.PROXY_TRANSFORMS["census_zero"](s).tolist() == [np.e, 0.0, 0.0]
+
+
 def test_figures():
     data = simulate("poisson", n=200)
     fits = [d.fit(spec("poisson"), data), d.fit(spec("ols"), data)]
@@ -428,6 +457,22 @@ def test_alignment_sign_is_the_one_the_header_states(real):
     assert real.loc["GBR", "unga_alignment"] > 0 > real.loc["RUS", "unga_alignment"]
     year = int(d._proxy_values("unga_alignment", d.DEFAULT_YEAR, d.DEFAULT_WINDOW).loc["USA", "year"])
     assert real.loc["FRA", "unga_alignment"] == pytest.approx(unga.alignment(year).loc["FRA"])
+    assert unga.ALIGNMENT_SIGN.startswith("positive = closer to the US")
+    assert not hasattr(d, "ALIGNMENT_SIGN")  # one home for the sign: sovai.sources.unga
+
+
+def test_series_proxies_take_the_rankings_window_rule():
+    """Drivers read WDI series with ``panel.select_values`` (latest value in (year - window, year])."""
+    from sovai.panel import select_values
+    from sovai.sources import wdi
+
+    rows = wdi.load(["MS.MIL.XPND.GD.ZS"])
+    values, years, _, _ = select_values(rows, year=2023, window=(2019, 2023), timing="annual")
+    got = d._proxy_values("military_expenditure", 2023, 5)
+    shared = values.index.intersection(got.index)
+    assert len(shared) > 100
+    np.testing.assert_array_equal(got.loc[shared, "value"].to_numpy(), values.loc[shared].astype(float).to_numpy())
+    assert (got.loc[shared, "year"].astype(float).to_numpy() == years.loc[shared].astype(float).to_numpy()).all()
 
 
 def test_real_base_model(real):

@@ -242,73 +242,10 @@ def test_small_multiples_shared_scale():
     assert list(res2.panels) == ["talent", "energy"]
 
 
-def test_end_to_end_png_and_svg(tmp_path):
-    res = maps.choropleth(stance_frame(), "stance", title="Stance", source="Source: test")
-    written = maps.save_map(res, "stance", tmp_path, ["png", "svg"], dpi=60)
-    names = sorted(p.name for p in written)
-    assert names == ["map_stance.png", "map_stance.svg"]
-    png = (tmp_path / "figures" / "map_stance.png").read_bytes()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    svg = (tmp_path / "figures" / "map_stance.svg").read_text()
-    assert "<svg" in svg and "Natural Earth" in svg
-    again = maps.save_map(res, "stance", tmp_path / "again", ["svg"], dpi=60)
-    assert again[0].read_bytes() == (tmp_path / "figures" / "map_stance.svg").read_bytes()  # deterministic
-    with pytest.raises(ValueError, match="parameter 'formats'"):
-        maps.save_map(res, "stance", tmp_path, ["gif"])
-
-
-def test_read_rankings_reports_missing_tables(tmp_path):
-    got = maps.read_rankings(tmp_path)
-    assert got.overall is None and got.layers is None and len(got.problems) == 2
-    (tmp_path / "tables").mkdir()
-    pd.DataFrame(
-        {"iso3": ["USA", "NAM"], "country": ["United States", "Namibia"], "score": [90.0, 10.0], "rank": [1, 2]}
-    ).to_csv(tmp_path / "tables" / "rankings_overall.csv", index=False)
-    got = maps.read_rankings(tmp_path)
-    assert got.overall["iso3"].tolist() == ["USA", "NAM"]  # Namibia's "NA" is not read as missing
-    assert len(got.problems) == 1
-
-
 def test_no_warning_for_clean_data():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         maps.choropleth(stance_frame(), "stance")
-
-
-def test_report_map_uses_tables_and_never_fabricates(tmp_path, capsys):
-    codings = stance_frame().assign(
-        driver_economic=pd.array([True, True, False, None, None, None, True], dtype="boolean")
-    )
-    tables = tmp_path / "tables"
-    tables.mkdir()
-    pd.DataFrame({"iso3": ["USA", "CHN", "DEU", "NAM"], "score": [90.0, 80.0, 50.0, 5.0], "rank": [1, 2, 3, 4]}).to_csv(
-        tables / "rankings_overall.csv", index=False
-    )
-    layers = pd.DataFrame(
-        {"iso3": ["USA", "CHN", "USA", "CHN"], "layer": ["minerals", "minerals", "models", "models"], "score": 1.0}
-    )
-    layers["rank"] = [2, 1, 1, 2]
-    rankings = maps.read_rankings(tmp_path)
-    opts = dict(codings=codings, rankings=rankings, output_dir=tmp_path, formats=["png"], dpi=40, k=2)
-    wanted = ["overall_rank", "layers", "driver_economic"]
-    assert maps.report_map("stance", variables=wanted, **opts) is None
-    assert "not requested" in capsys.readouterr().out
-    overall = maps.report_map("overall_rank", variables=wanted, **opts)
-    assert overall.matched == ["CHN", "DEU", "NAM", "USA"] and overall.classification.kind == "continuous"
-    assert (tmp_path / "figures" / "map_overall_rank.png").is_file()
-    assert maps.report_map("layers", variables=wanted, **opts) is None  # table absent: reason printed
-    assert "rankings_layers.csv not found" in capsys.readouterr().out
-    assert not (tmp_path / "figures" / "map_layers.png").exists()
-    layers.to_csv(tables / "rankings_layers.csv", index=False)
-    opts["rankings"] = maps.read_rankings(tmp_path)
-    multi = maps.report_map("layers", variables=wanted, **opts)
-    assert list(multi.panels) == ["minerals", "models"]
-    driver = maps.report_map("driver_economic", variables=wanted, **opts)
-    assert driver.classification.labels == ["no (coded absent)", "yes"]
-    out = capsys.readouterr().out
-    assert "map_driver_economic: map_driver_economic.png" in out and "unmatched (no geometry, not drawn): none" in out
-    with pytest.raises(ValueError, match="parameter 'variables'.*nope"):
-        maps.check_variables(["stance", "nope"], codings)
 
 
 @pytest.mark.parametrize("projection", ["+proj=eqearth +lon_0=150 +units=m", "+proj=robin +lon_0=-90 +units=m"])
@@ -338,7 +275,7 @@ def test_not_coded_cells_are_hatched_and_named_in_the_legend_with_na_counts():
     )
     expected = ["DEU", "FRA", "ITA", "USA", "ESP"]
     for column in ("instrument_count", "stance"):
-        res = maps.choropleth(df, column, expected=expected, missing_label=maps.NOT_CODED)
+        res = maps.choropleth(df, column, expected=expected, missing_label="not coded")
         missing = collection(res.ax, "sovai-missing")
         assert len(missing.get_paths()) == 2 and missing.get_hatch()  # ITA (NA) and ESP (no row)
         assert res.info.missing == ["ESP", "ITA"] and res.counts["no data"] == 2
@@ -346,12 +283,8 @@ def test_not_coded_cells_are_hatched_and_named_in_the_legend_with_na_counts():
         assert not any(t.startswith("no data") for t in legend_texts(res.fig))
 
 
-def test_report_map_of_a_coding_says_not_coded(tmp_path):
-    codings = pd.DataFrame(
-        {"ai_law": pd.array([True, False, pd.NA], dtype="boolean")}, index=pd.Index(["DEU", "FRA", "ITA"], name="iso3")
-    )
-    res = maps.report_map(
-        "ai_law", variables=["ai_law"], codings=codings, rankings=None, output_dir=tmp_path, formats=["png"], dpi=40
-    )
-    texts = legend_texts(res.fig)
-    assert texts[0].startswith("no (coded absent)") and any(t.startswith("not coded (n = ") for t in texts)
+def test_region_label_and_boolean_detection():
+    assert maps.region_label("world") == "World" and maps.region_label("eu") == "EU"
+    assert maps.region_label(["USA", "China"]) == "CHN, USA"
+    assert maps.is_boolean(pd.Series([True, None, False], dtype=object))
+    assert not maps.is_boolean(pd.Series([1, 0])) and not maps.is_boolean(pd.Series([None], dtype=object))

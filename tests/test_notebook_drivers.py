@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pandas as pd
 import pytest
 
-from sovai import paths, report
+from sovai import paths
+from sovai.build import build
+from sovai.build.notebooks import notebook_parameters
 from sovai.report_io import headlines_from_notebook
 
 pytestmark = pytest.mark.slow
@@ -17,7 +20,7 @@ NOTEBOOK = paths.NOTEBOOKS_DIR / "04-drivers.ipynb"
 
 def test_parameters_cell_and_no_outputs():
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    params = report.notebook_parameters(nb, NOTEBOOK)
+    params = notebook_parameters(nb, NOTEBOOK)
     for name in ("outcome", "covariates", "family", "robust", "exclude", "year", "output_dir", "seed", "fast"):
         assert name in params, name
     assert params["output_dir"] == "../reports" and params["seed"] == 42 and params["fast"] is False
@@ -27,10 +30,18 @@ def test_parameters_cell_and_no_outputs():
     assert all(not c.get("outputs") and c.get("execution_count") is None for c in code), "commit without outputs"
 
 
+def test_cells_call_the_report_contract_once():
+    nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"][1:]
+    assert all(len(src.splitlines()) <= 5 for src in code), [src for src in code if len(src.splitlines()) > 5]
+    assert sum(src.count("drivers.run(") for src in code) == 1
+    assert not any("report_io" in src or "write_" in src for src in code)  # the report module writes
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("drivers_report")
-    rc = report.build(["04-drivers"], out=out, fast=True, force=True, quiet=True)
+    rc = build(["04-drivers"], out=out, fast=True, force=True, quiet=True)
     return rc, out
 
 
@@ -57,6 +68,22 @@ def test_fast_build_writes_contract(built):
         assert (out / "figures" / f"{name}.png").exists(), name
     dropped = pd.read_csv(out / "tables" / "drivers_dropped.csv")
     assert "Taiwan" in set(dropped["name"])
+
+
+def test_fast_build_displays_every_saved_figure(built):
+    rc, out = built
+    nb = json.loads(next((out / "notebooks").glob("04-drivers*.ipynb")).read_text(encoding="utf-8"))
+    shown = [
+        base64.b64decode(o["data"]["image/png"])
+        for c in nb["cells"]
+        for o in c.get("outputs", [])
+        if "image/png" in o.get("data", {})
+    ]
+    saved = [
+        (out / "figures" / f"drivers_{n}.png").read_bytes()
+        for n in ("coefficients", "marginal_effect", "predicted_vs_observed")
+    ]
+    assert shown == saved  # in order, each once, the saved PNG itself
 
 
 def test_fast_build_records_headlines(built):

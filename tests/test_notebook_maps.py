@@ -75,12 +75,13 @@ def test_fast_smoke_run(tmp_path):
 def test_built_pages_show_every_figure_the_notebooks_save(tmp_path, monkeypatch):
     """The built Maps page once had no maps (a warm kernel lost interactive mode): every PNG that
     02-rankings and 03-maps save must be displayed in the executed notebook and its HTML page."""
-    from sovai import report
+    from sovai.build import build
+    from sovai.build.site.exporter import figures_not_displayed
 
     os.environ.setdefault("SOVAI_DATA_MIRROR", MIRROR)
     out = tmp_path / "out"
     # one worker: 03-maps runs in the kernel 02-rankings warmed up (where the bug showed)
-    assert report.build(["02-rankings", "03-maps"], out=out, jobs=1, fast=True, quiet=True) == 0
+    assert build(["02-rankings", "03-maps"], out=out, jobs=1, fast=True, quiet=True) == 0
     for stem in ("02-rankings", "03-maps"):
         record = json.loads((out / ".cache" / "records" / f"notebook-{stem}.json").read_text())
         pngs = [f for f in record["outputs"] if f.endswith(".png")]
@@ -88,7 +89,7 @@ def test_built_pages_show_every_figure_the_notebooks_save(tmp_path, monkeypatch)
         assert record["figures_not_displayed"] == [], stem
         nb = json.loads((out / record["ipynb"]).read_text())
         page = (out / record["html"]).read_text()
-        assert report.figures_not_displayed(nb, [out / f for f in pngs], page) == []
+        assert figures_not_displayed(nb, [out / f for f in pngs], page) == []
     page = (out / "html" / "03-maps.html").read_text()
     assert page.count("data:image/png;base64") >= 2  # fast mode: stance and instrument count
     assert "../index.html" in page  # every page links back to the index

@@ -9,9 +9,11 @@ import pandas as pd
 import papermill as pm
 import pytest
 
-from sovai import composite, paths, report
+from sovai import composite, paths
+from sovai.build.notebooks import notebook_parameters
 from sovai.panel import build_panel
 from sovai.report_io import headlines_from_notebook
+from sovai.reports import rankings
 
 pytestmark = pytest.mark.slow
 
@@ -21,7 +23,7 @@ OVERALL = ["iso3", "country", "score", "rank", "rank_median", "rank_p05", "rank_
 
 def test_parameters_cell_and_no_outputs():
     nb = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
-    params = report.notebook_parameters(nb, NOTEBOOK)
+    params = notebook_parameters(nb, NOTEBOOK)
     expected = (
         "year",
         "view",
@@ -116,7 +118,7 @@ def test_tables_are_reproducible_in_process(executed):
             seed=42,
         )
     again = out / "again"
-    composite.write_tables(result, again)
+    rankings.write_composite_tables(result, again)
     for name in ("rankings_overall.csv", "rankings_layers.csv", "rankings_layer_scores.csv"):
         assert (again / name).read_bytes() == (out / "tables" / name).read_bytes(), name
 

@@ -42,3 +42,17 @@ def test_lint_tool_rejects_outputs_and_undocumented_parameters(tmp_path):
     assert any("has outputs" in p for p in problems)
     assert any("'seed' has no comment" in p for p in problems)
     assert any("lacks ['output_dir']" in p for p in problems)
+
+
+def test_index_notebook_is_generated_from_the_readme():
+    """`make lab` opens notebooks/index.ipynb; it must be the README's text, linked."""
+    import subprocess
+    import sys
+
+    res = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "make_index_notebook.py"), "--check"], capture_output=True, text=True
+    )
+    assert res.returncode == 0, res.stderr
+    text = (ROOT / "notebooks" / "index.ipynb").read_text(encoding="utf-8")
+    for stem in ("01-data-overview", "02-rankings", "07-country-profile"):
+        assert f"({stem}.ipynb)" in text

@@ -8,7 +8,9 @@ import json
 
 import pytest
 
-from sovai import cli, report
+from sovai import cli, paths
+from sovai.build import kernels, notebooks
+from sovai.build.site.exporter import external_resources
 
 pytestmark = pytest.mark.slow
 
@@ -16,8 +18,8 @@ pytestmark = pytest.mark.slow
 EXPECTED_TABLES = {
     "02-rankings": ["rankings_overall.csv", "rankings_layers.csv"],
 }
-NOTEBOOKS = report.discover_notebooks()
-PROFILE = report.paths.NOTEBOOKS_DIR / f"{report.PROFILE_STEM}.ipynb"
+NOTEBOOKS = notebooks.discover_notebooks()
+PROFILE = paths.NOTEBOOKS_DIR / f"{notebooks.PROFILE_STEM}.ipynb"
 
 
 def _failures(out) -> str:
@@ -45,7 +47,7 @@ def test_every_notebook_builds_in_fast_mode(tmp_path, monkeypatch):
     # warm kernels shared by several notebooks (the default) must give the same bytes as a fresh
     # kernel per notebook, whichever notebooks happen to share a kernel
     fresh = tmp_path / "fresh"
-    monkeypatch.setattr(report, "REUSE_KERNELS", False)
+    monkeypatch.setattr(kernels, "REUSE_KERNELS", False)
     code = cli.main(["build", *[p.stem for p in NOTEBOOKS], "--fast", "--out", str(fresh), "--jobs", "2"])
     assert code == 0, _failures(fresh)
     shared, alone = _outputs(out), _outputs(fresh)
@@ -66,12 +68,12 @@ def test_every_notebook_builds_in_fast_mode(tmp_path, monkeypatch):
         assert cli.main(["profile", "DEU", "--fast", "--out", str(out), "--jobs", "1"]) == 0, _failures(out)
         page = (out / "profiles" / "DEU.html").read_text()
         assert "Germany" in page and "data:image/png;base64" in page
-        assert report.external_resources(page) == []
+        assert external_resources(page) == []
 
 
 #: Headline numbers recorded from a fast build (tools/record_headlines.py); compared within the
 #: tolerance each notebook states (None: exact).
-EXPECTED_HEADLINES = json.loads((report.paths.PROJECT_ROOT / "tests" / "expected" / "headlines_fast.json").read_text())
+EXPECTED_HEADLINES = json.loads((paths.PROJECT_ROOT / "tests" / "expected" / "headlines_fast.json").read_text())
 
 
 def headline_mismatches(manifest: dict, expected: dict = EXPECTED_HEADLINES) -> list[str]:

@@ -7,7 +7,9 @@ import json
 import pandas as pd
 import pytest
 
-from sovai import paths, report
+from sovai import paths
+from sovai.build import build
+from sovai.build.notebooks import notebook_parameters
 from sovai.report_io import headlines_from_notebook
 
 pytestmark = pytest.mark.slow
@@ -32,7 +34,7 @@ NOTEBOOKS = {
 def test_parameters_cell_and_no_outputs(name):
     path = paths.NOTEBOOKS_DIR / f"{name}.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
-    params = report.notebook_parameters(nb, path)
+    params = notebook_parameters(nb, path)
     for key in (*NOTEBOOKS[name], "output_dir", "seed", "fast"):
         assert key in params, key
     assert params["output_dir"] == "../reports" and params["seed"] == 42 and params["fast"] is False
@@ -47,7 +49,7 @@ def test_parameters_cell_and_no_outputs(name):
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("stack_report")
-    rc = report.build(
+    rc = build(
         ["05-chokepoints", "06-managed-interdependence"],
         params={"country": "JPN", "partners": ["DEU", "NLD"], "coalitions": ["G7", "mine=JPN+KOR"]},
         out=out,
@@ -105,15 +107,3 @@ def test_headlines_recorded(built):
     assert heads["chokepoints_gallium_top1_share"]["value"] > 90
     assert heads["interdependence_n_full_stack"]["value"] <= 2
     assert heads["interdependence_smallest_cover_size"]["value"] >= 2
-
-
-def test_report_tables_are_byte_identical_on_rerun(tmp_path):
-    from sovai import chokepoint_report
-
-    for run in ("a", "b"):
-        chokepoint_report.run_chokepoints(tmp_path / run, formats=["png"], top=10)
-        chokepoint_report.run_interdependence(tmp_path / run, formats=["png"])
-    tables = sorted(p.name for p in (tmp_path / "a" / "tables").glob("*.csv"))
-    assert {"chokepoints.csv", "coalitions.csv", "uncoverable_without.csv", "self_sufficiency.csv"} <= set(tables)
-    for name in tables:
-        assert (tmp_path / "a" / "tables" / name).read_bytes() == (tmp_path / "b" / "tables" / name).read_bytes(), name

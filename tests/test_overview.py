@@ -75,7 +75,7 @@ def test_a_hostile_coding_row_leaves_no_live_markup_in_the_profile_page():
     """Title, note and URL of a user's coding file reach the profile page as text only."""
     import nbformat
 
-    from sovai.report import export_html
+    from sovai.build.site.exporter import export_html
     from sovai.report_io import html_table
 
     long = _long(

@@ -1,4 +1,4 @@
-"""The stack framework files and the country × indicator panel."""
+"""The country × indicator panel (its framework files are tested in ``test_framework.py``)."""
 
 from __future__ import annotations
 
@@ -8,86 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sovai import framework
 from sovai import panel as P
-from sovai.errors import InputFileError
-
-LAYERS = [
-    "minerals",
-    "energy",
-    "compute_hardware",
-    "networks",
-    "digital_infrastructure",
-    "data",
-    "models",
-    "applications",
-    "talent",
-    "governance",
-]
 
 
-# ---------------------------------------------------------------------------------------------
-# framework files
-# ---------------------------------------------------------------------------------------------
-
-
-def test_layers_file_has_the_ten_layers_in_stack_order():
-    layers = P.load_layers()
-    assert list(layers["id"]) == LAYERS
-    assert list(layers["order"]) == list(range(1, 11))
-    assert (layers["description"].str.len() > 20).all()
-
-
-def test_layer_ids_agree_with_the_stack_module():
-    stack = pytest.importorskip("sovai.stack")
-    assert tuple(P.load_layers()["id"]) == tuple(stack.LAYERS)
-
-
-def test_indicators_file_is_valid_and_covers_every_layer():
-    ind = P.load_indicators()
-    counts = ind.groupby("layer").size()
-    assert set(counts.index) == set(LAYERS)
-    assert counts.min() >= 4 and len(ind) >= 45, f"thin layers: {P.thin_layers(ind, minimum=4)}"
-    assert set(ind["direction"]) <= {1, -1}
-    assert (ind["source"] != "").all() and (ind["licence"] != "").all()
-    assert (ind["rationale"].str.len() > 20).all(), ind.loc[ind["rationale"].str.len() <= 20, "id"].tolist()
-    assert (ind["theme"] != "").all()
-    assert set(ind["kind"]) <= set(P.KINDS) and (ind["census"] == ind["missing_means_zero"]).all()
-    # binaries are the categorical codings; censuses are the sources that list every holder
-    assert set(ind.loc[ind["kind"] == "binary", "source"]) == {"categorical"}
-    assert not ind.loc[ind["census"], "source"].isin(["worldbank_wdi", "categorical", "github_innovation_graph"]).any()
-    # no composite AI index as an input
-    assert not ind["source"].isin(["girai", "owid_ai_index_2022"]).any()
-    # non-commercial sources are flagged in the licence text
-    nc = ind[ind["source"].isin(["eto_chip_explorer", "telegeography_submarine_cables"])]
-    assert nc["licence"].str.contains("non-commercial").all()
-
-
-def test_bad_indicator_file_names_row_and_column(tmp_path):
-    ind = pd.read_csv(P.paths.STACK_DIR / "indicators.csv", dtype=str, keep_default_na=False)
-    ind.loc[2, "layer"] = "quantum"
-    path = tmp_path / "indicators.csv"
-    ind.to_csv(path, index=False)
-    with pytest.raises(InputFileError, match=r"row 3, column 'layer'.*unknown layer.*quantum"):
-        P.load_indicators(path)
-    ind = pd.read_csv(P.paths.STACK_DIR / "indicators.csv", dtype=str, keep_default_na=False)
-    ind.loc[0, "direction"] = "2"
-    ind.to_csv(path, index=False)
-    with pytest.raises(InputFileError, match=r"row 1, column 'direction'"):
-        P.load_indicators(path)
-    ind = pd.read_csv(P.paths.STACK_DIR / "indicators.csv", dtype=str, keep_default_na=False)
-    ind.loc[4, "kind"] = "fuzzy"
-    ind.to_csv(path, index=False)
-    with pytest.raises(InputFileError, match=r"row 5, column 'kind'.*fuzzy"):
-        P.load_indicators(path)
-    ind = pd.read_csv(P.paths.STACK_DIR / "indicators.csv", dtype=str, keep_default_na=False)
-    row = int(ind.index[ind["census"] == "true"][0])
-    ind.loc[row, "missing_means_zero"] = "false"
-    ind.to_csv(path, index=False)
-    with pytest.raises(InputFileError, match=rf"row {row + 1}, column 'census'.*disagree"):
-        P.load_indicators(path)
-    ind = pd.read_csv(P.paths.STACK_DIR / "indicators.csv", dtype=str, keep_default_na=False)
-    ind.drop(columns=["subpillar", "theme", "rationale"]).to_csv(path, index=False)
-    assert (P.load_indicators(path)["subpillar"] == "").all()  # optional columns
+def test_thin_layers_lists_layers_with_too_few_indicators():
+    ind = framework.load_indicators()
+    assert P.thin_layers(minimum=4) == []
+    assert P.thin_layers(ind[ind["layer"] != "energy"]) == ["energy"]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,7 +98,7 @@ def panels():
 
 def test_panel_shape_years_and_metadata(panels):
     scale, _ = panels
-    ind = P.load_indicators()
+    ind = framework.load_indicators()
     assert scale.values.shape == (195, len(ind))
     assert list(scale.values.columns) == list(ind["id"])
     assert scale.meta["available"].all(), scale.meta.loc[~scale.meta["available"], ["id", "note"]]
@@ -210,7 +138,7 @@ def test_group_and_cached_rebuild():
 
 
 def test_missing_loader_is_tolerated_with_a_warning():
-    ind = P.load_indicators()
+    ind = framework.load_indicators()
     ind = ind[ind["id"].isin(["ai_mine_share", "electricity_generation"])].reset_index(drop=True)
     ind.loc[0, "loader"] = "sovai.sources.not_there:load"
     with pytest.warns(P.PanelWarning, match=r"ai_mine_share.*not available"):

@@ -1,4 +1,6 @@
-"""Concentration arithmetic, the declared stack inputs, market floor, withheld values, chokepoints."""
+"""Concentration arithmetic, the declared stack inputs, market floor, withheld values, chokepoints.
+
+The files themselves (layers, components, cited facts) are tested in ``test_framework.py``."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import pytest
 
 os.environ.setdefault("SOVAI_DATA_MIRROR", str(Path(__file__).resolve().parents[2] / "shared" / "data" / "raw"))
 
-from sovai import stack  # noqa: E402
+from sovai import framework, stack  # noqa: E402
 from sovai.errors import InputFileError  # noqa: E402
 
 # --- hand examples ------------------------------------------------------------------------------
@@ -62,14 +64,6 @@ def test_shares_not_summing_to_100_are_reported(shares, status):
     out = stack.concentration(pd.DataFrame({"iso3": ["USA", "CHN"], "share": shares}))
     assert out["share_status"] == status
     assert out["total_share"] == pytest.approx(sum(shares))  # reported, not rescaled
-    assert stack.share_status(None) == "no_shares"
-
-
-def test_parse_country_shares():
-    assert stack.parse_country_shares("TWN=69;KOR=31") == {"TWN": 69.0, "KOR": 31.0}
-    assert stack.parse_country_shares("") == {}
-    with pytest.raises(ValueError, match="ISO3=value"):
-        stack.parse_country_shares("Taiwan=69")
 
 
 # --- market floor ---------------------------------------------------------------------------------
@@ -122,38 +116,26 @@ def test_input_shares_rejects_unknown_group():
 
 
 def test_declared_inputs_and_components_agree_with_builders():
-    inputs = stack.load_inputs()
+    inputs = stack.declared_inputs()
     assert set(inputs["builder"]) <= set(stack.BUILDERS)
     assert inputs.loc[inputs["market_size_usd"].notna(), "market_source_url"].str.startswith("http").all()
     shares = stack.input_shares()
     explicit = set(inputs.loc[~inputs["input_id"].str.endswith(":*"), "input_id"])
     assert explicit <= set(shares["input_id"])  # every declared input is built
     assert stack.unknown_component_ids(shares) == []  # components.csv names only real ids
-    assert set(stack.load_components()["layer"]) == set(stack.LAYERS)
-
-
-def test_cited_facts_have_primary_sources_not_weak_sites():
-    facts = stack.load_chokepoint_facts()
-    assert (facts["kind"] == "cited").all() and facts["source_url"].str.startswith("http").all()
-    weak = ("hi-tech.ua", "globebanner.com", "centerconsulting.com", "seaisi.org")
-    assert not facts["source_url"].str.contains("|".join(weak), regex=True).any()
-    split = {f: stack.parse_country_shares(s) for f, s in zip(facts["fact_id"], facts["country_shares"], strict=True)}
-    assert split["advanced_logic_lt10nm"] == {"TWN": 69.0, "KOR": 31.0}
-    assert split["hbm"]["KOR"] == 79.0
+    assert set(framework.load_components()["layer"]) == set(framework.layer_ids())
 
 
 def test_undeclared_builder_output_is_an_error(tmp_path, monkeypatch):
-    stack.layers()  # cache the real layers before pointing STACK_DIR elsewhere
     src = stack.paths.STACK_DIR
-    for name in ("components.csv", "chokepoint_facts.csv"):
+    for name in ("layers.csv", "components.csv", "chokepoint_facts.csv"):
         (tmp_path / name).write_text((src / name).read_text(encoding="utf-8"), encoding="utf-8")
     text = (src / "inputs.csv").read_text(encoding="utf-8").splitlines()
     monkeypatch.setattr(stack.paths, "STACK_DIR", tmp_path)
 
     def use(lines: list[str]) -> None:
         (tmp_path / "inputs.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-        stack.load_inputs.cache_clear()
-        stack._input_shares.cache_clear()
+        stack._input_shares.cache_clear()  # the shares are cached per (since, mineral_year, groups)
 
     try:
         use([line.replace("cited:*,", "quoted:*,") for line in text])  # the cited builder's ids are undeclared
@@ -164,28 +146,9 @@ def test_undeclared_builder_output_is_an_error(tmp_path, monkeypatch):
             stack.input_shares(include=["minerals"])
         use([line.replace("top500_rmax", "nonsense") for line in text])
         with pytest.raises(InputFileError, match=r"inputs\.csv, row \d+, column 'builder'.*nonsense"):
-            stack.load_inputs()
+            stack.declared_inputs()
     finally:
-        stack.load_inputs.cache_clear()
         stack._input_shares.cache_clear()
-
-
-def test_curated_table_errors_name_file_row_column(tmp_path, monkeypatch):
-    stack.layers()
-    bad = tmp_path / "components.csv"
-    bad.write_text(
-        "layer,component,description,chokepoint,measured_by,source_url,source_title\n"
-        "minerals,Gallium,x,yes,,https://example.org,t\n"
-        "chips,Design,x,yes,,https://example.org,t\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setattr(stack.paths, "STACK_DIR", tmp_path)
-    stack.load_components.cache_clear()
-    try:
-        with pytest.raises(InputFileError, match=r"components\.csv, row 2, column 'layer'.*unknown layer 'chips'"):
-            stack.load_components()
-    finally:
-        stack.load_components.cache_clear()
 
 
 # --- real mirror --------------------------------------------------------------------------------
@@ -223,7 +186,7 @@ def test_top500_trend_and_summaries():
     assert per_list.between(99.9, 100.1).all()
     table = stack.chokepoints()
     layers = stack.layer_summary(table)
-    assert layers["layer"].tolist() == list(stack.LAYERS)
+    assert layers["layer"].tolist() == list(framework.layer_ids())
     assert (layers["n_chokepoints"].fillna(0) <= layers["n_highly_concentrated"].fillna(0)).all()
     stages = stack.stage_summary(table)
     assert set(stages["stage"]) >= {"Design", "Fabrication"}

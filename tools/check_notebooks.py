@@ -21,7 +21,9 @@ def check(nb_path: Path) -> list[str]:
     if any(c.get("cell_type") == "code" and (c.get("outputs") or c.get("execution_count")) for c in cells):
         problems.append("has outputs (run `make format` or nbstripout)")
     code = [c for c in cells if c.get("cell_type") == "code"]
-    if not code or "parameters" not in code[0].get("metadata", {}).get("tags", []):
+    if not code:  # a page of prose only (the start page notebooks/index.ipynb): nothing to run
+        return problems
+    if "parameters" not in code[0].get("metadata", {}).get("tags", []):
         return [*problems, "first code cell is not tagged 'parameters'"]
     source = "".join(code[0]["source"]) if isinstance(code[0]["source"], list) else code[0]["source"]
     names = set()

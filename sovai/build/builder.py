@@ -109,6 +109,7 @@ from sovai.build.site.exporter import export_html, figures_not_displayed
 from sovai.build.site.index import render_index
 from sovai.build.site.manifest import build_manifest
 from sovai.build.site.pages import write_reference_pages
+from sovai.build.site.tables import catalogue, group_by_notebook, render_tables_page
 from sovai.errors import EXIT_FAILED, EXIT_OK  # the one exit-code table
 
 
@@ -607,7 +608,9 @@ class Builder:
         manifest = build_manifest(self, recs, fails, ran, settings)
         atomic_write_text(self.out / "manifest.json", json.dumps(manifest, indent=1, sort_keys=True) + "\n")
         write_reference_pages(self.out)  # methods.html, codebook.html (linked from the index)
-        atomic_write_text(self.out / "index.html", render_index(self.out, manifest))
+        tables = group_by_notebook(catalogue(self.out), manifest)  # also writes the XLSX copies
+        atomic_write_text(self.out / "tables.html", render_tables_page(tables))
+        atomic_write_text(self.out / "index.html", render_index(self.out, manifest, tables))
 
 
 def profile_title(nb, iso3: str) -> str:

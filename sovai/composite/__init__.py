@@ -38,7 +38,7 @@ Modules: :mod:`~sovai.composite.config` (choices, :class:`CompositeConfig`,
 :class:`CompositeResult`), :mod:`~sovai.composite.steps` (indicator steps),
 :mod:`~sovai.composite.evaluator` (the vectorised evaluator), :mod:`~sovai.composite.pipeline`
 (:func:`run` as a few stage functions), :mod:`~sovai.composite.uncertainty` (Monte Carlo, Sobol,
-leave-one-out), :mod:`~sovai.composite.tables` (output tables and writers),
+leave-one-out), :mod:`~sovai.composite.tables` (output tables),
 :mod:`~sovai.composite.compare` (comparison with another index), :mod:`~sovai.composite.plots`.
 Every public name is importable from ``sovai.composite``.
 """
@@ -71,7 +71,7 @@ from sovai.composite.plots import (
     plot_sensitivity,
 )
 from sovai.composite.steps import cronbach_alpha, impute, normalise, rank_rows, treat_outliers
-from sovai.composite.tables import layer_scores_table, layers_table, overall_table, write_tables
+from sovai.composite.tables import layer_scores_table, layers_table, overall_table
 
 __all__ = [
     "plot_ranks_over_time",
@@ -107,5 +107,4 @@ __all__ = [
     "run",
     "run_panel",
     "treat_outliers",
-    "write_tables",
 ]

@@ -1,9 +1,8 @@
-"""Output tables of a composite run and their deterministic, atomic writers."""
+"""Output tables of a composite run (the report writes them: :mod:`sovai.reports.rankings`)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 import pandas as pd
 
@@ -55,47 +54,3 @@ def _country_names(codes) -> dict[str, str]:
         return {c: str(ref[c]) for c in codes if c in ref.index}
     except Exception:  # noqa: BLE001 - toy data without reference: fall back to the code
         return {}
-
-
-def write_tables(
-    result: CompositeResult, tables_dir, *, prefix: str = "rankings", names: Mapping[str, str] | None = None
-) -> dict[str, Path]:
-    """Write the ranking tables (deterministic CSV, atomic) and the run's config/log as JSON.
-
-    Files: ``<prefix>_overall.csv`` (``iso3, country, score, rank, rank_median, rank_p05,
-    rank_p95, coverage, imputed_share, n_layers``, then ``layer_<id>`` scores and
-    ``n_observed_<id>`` counts; sorted by rank), ``<prefix>_layers.csv`` (``iso3, layer, score,
-    rank, n_observed``; by rank, then layer order),
-    ``<prefix>_layer_scores.csv`` (wide, by ISO3: for maps and profiles), ``<prefix>_weights.csv``,
-    ``<prefix>_sensitivity.csv``, ``<prefix>_sensitivity_country.csv``, ``<prefix>_loo.csv``,
-    ``<prefix>_imputed.csv`` (one row per imputed cell), ``<prefix>_treatment.csv``, ``<prefix>_coherence.csv``,
-    ``<prefix>_excluded.csv`` and ``<prefix>_config.json``.
-    """
-    import json
-
-    from sovai.report_io import atomic_write_text, write_table
-
-    tables_dir = Path(tables_dir)
-    out = {}
-    overall = overall_table(result, names)
-    out["overall"] = write_table(overall, tables_dir / f"{prefix}_overall.csv")
-    out["layers"] = write_table(layers_table(result), tables_dir / f"{prefix}_layers.csv")
-    out["layer_scores"] = write_table(layer_scores_table(result, names), tables_dir / f"{prefix}_layer_scores.csv")
-    out["weights"] = write_table(result.weights, tables_dir / f"{prefix}_weights.csv")
-    out["sensitivity"] = write_table(result.sensitivity, tables_dir / f"{prefix}_sensitivity.csv")
-    out["sensitivity_country"] = write_table(
-        result.sensitivity_country, tables_dir / f"{prefix}_sensitivity_country.csv"
-    )
-    out["loo"] = write_table(result.loo, tables_dir / f"{prefix}_loo.csv")
-    out["imputed"] = write_table(result.imputed, tables_dir / f"{prefix}_imputed.csv")
-    out["treatment"] = write_table(result.treatment, tables_dir / f"{prefix}_treatment.csv")
-    coh = result.coherence["indicator_vs_layer"].merge(
-        result.coherence["cronbach_alpha"].rename_axis("layer").reset_index(), on="layer", how="left", validate="m:1"
-    )
-    out["coherence"] = write_table(coh, tables_dir / f"{prefix}_coherence.csv")
-    out["excluded"] = write_table(result.excluded, tables_dir / f"{prefix}_excluded.csv")
-    payload = {"config": result.config, "log": result.log}
-    out["config"] = atomic_write_text(
-        tables_dir / f"{prefix}_config.json", json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n"
-    )
-    return out

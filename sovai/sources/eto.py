@@ -33,6 +33,7 @@ import pandas as pd
 
 from sovai import registry
 from sovai.countries import to_iso3
+from sovai.framework import ROUNDING_TOLERANCE, share_status
 from sovai.sources._common import TIDY_COLUMNS, read_csv
 
 FOLDER = "eto_chip_explorer"
@@ -46,10 +47,6 @@ ATTRIBUTION = (
     "Emerging Technology Observatory (CSET, Georgetown University), Advanced Semiconductor Supply Chain "
     "Dataset (Chip Explorer), CC BY-NC 4.0 — non-commercial use only"
 )
-
-#: Tolerances for :func:`share_check` (percentage points around 100).
-ROUNDING_TOLERANCE = 2.0
-EXACT_TOLERANCE = 0.5
 
 _SIZE_RE = re.compile(r"\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(billion|million|trillion)", re.IGNORECASE)
 _SIZE_YEAR_RE = re.compile(r"\((\d{4})\)")
@@ -294,20 +291,6 @@ def country_shares(*, include_unattributed: bool = True) -> pd.DataFrame:
     return out[cols].sort_values(["input_id", "provider_name"]).reset_index(drop=True)
 
 
-def classify_total(total: float | None, n_with_share: int, *, rounding_tolerance: float = ROUNDING_TOLERANCE) -> str:
-    """Classify a share total: ``ok`` (within ±0.5 of 100), ``rounding`` (within the tolerance),
-    ``over``/``under`` (outside it) or ``no_shares`` (no country row carries a share).
-    """
-    if n_with_share == 0 or total is None or pd.isna(total):
-        return "no_shares"
-    dev = float(total) - 100.0
-    if abs(dev) <= EXACT_TOLERANCE:
-        return "ok"
-    if abs(dev) <= rounding_tolerance:
-        return "rounding"
-    return "over" if dev > 0 else "under"
-
-
 def share_check(shares: pd.DataFrame | None = None, *, rounding_tolerance: float = ROUNDING_TOLERANCE) -> pd.DataFrame:
     """Report, per input, whether its country shares add up to ~100 %.
 
@@ -323,7 +306,8 @@ def share_check(shares: pd.DataFrame | None = None, *, rounding_tolerance: float
     -------
     DataFrame
         ``input_id, input_name, n_countries, n_without_share, attributed_share,
-        unattributed_share, total_share, deviation, status`` (see :func:`classify_total`).
+        unattributed_share, total_share, deviation, status`` (``status``:
+        :func:`sovai.framework.share_status`).
     """
     if shares is None:
         prov = load_provision()
@@ -344,7 +328,7 @@ def share_check(shares: pd.DataFrame | None = None, *, rounding_tolerance: float
                 "unattributed_share": unattributed if len(with_share) else pd.NA,
                 "total_share": total if total is not None else pd.NA,
                 "deviation": (total - 100.0) if total is not None else pd.NA,
-                "status": classify_total(total, len(with_share), rounding_tolerance=rounding_tolerance),
+                "status": share_status(total, tolerance=rounding_tolerance),
             }
         )
     out = pd.DataFrame(rows)

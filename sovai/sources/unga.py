@@ -21,6 +21,8 @@ KEY = "unga_ideal_points/IdealpointsJuly2025.dta"
 
 #: First year the file's "YUG" rows are read as Serbia (SRB).
 SERBIA_FROM = 2006
+#: What the sign of :func:`alignment` means; tables that use the proxy quote it.
+ALIGNMENT_SIGN = "positive = closer to the US than to China"
 
 
 @cache
@@ -52,7 +54,9 @@ def load() -> pd.DataFrame:
 def alignment(year: int, measure: str = "unga_idealpoint_fp") -> pd.Series:
     """Alignment proxy per country for ``year``: ``|ideal − ideal_CHN| − |ideal − ideal_USA|``.
 
-    Positive values mean the country votes closer to the United States than to China.
+    The one definition of UNGA alignment in sovai (driver proxies, UNGA blocs):
+    :data:`ALIGNMENT_SIGN` — a positive value means the country votes closer to the United
+    States than to China.
     """
     df = load()
     df = df[(df["indicator"] == measure) & (df["year"] == year)].set_index("iso3")["value"]

@@ -30,6 +30,7 @@ import pandas as pd
 
 from sovai.countries import to_iso3
 from sovai.errors import UnknownCountryError
+from sovai.framework import share_status
 from sovai.sources._common import TIDY_COLUMNS, read_csv
 
 KEY = "usgs_mcs2025_world/MCS2025_World_Data.csv"
@@ -225,8 +226,9 @@ def share_check(*, year: int = 2024, minerals: list[str] | None = None) -> pd.Da
     -------
     DataFrame
         ``mineral, series, n_countries, n_withheld, listed_share, other_share, total_share, status``
-        with ``status`` ``ok`` (within ±2 points of 100 — USGS rounds world totals), ``gap``
-        (the listed + other rows fall short: withheld values), ``over`` or ``no_world_total``.
+        with ``status`` from :func:`sovai.framework.share_status`: ``ok`` or ``rounding`` (USGS
+        rounds world totals), ``under`` (the listed + other rows fall short: withheld values),
+        ``over``, or ``no_shares`` (USGS states no world total, so no share exists).
     """
     col = _check_year(year)
     rows = []
@@ -237,12 +239,12 @@ def share_check(*, year: int = 2024, minerals: list[str] | None = None) -> pd.Da
         other = data.loc[data["row_kind"] == "other", col].sum(min_count=1)
         listed = ctry[col].sum(min_count=1)
         if not world_total == world_total or world_total <= 0:
-            status, listed_share, other_share, total = "no_world_total", pd.NA, pd.NA, pd.NA
+            status, listed_share, other_share, total = share_status(None), pd.NA, pd.NA, pd.NA
         else:
             listed_share = 100.0 * float(listed) / world_total if pd.notna(listed) else 0.0
             other_share = 100.0 * float(other) / world_total if pd.notna(other) else 0.0
             total = listed_share + other_share
-            status = "ok" if abs(total - 100.0) <= 2.0 else ("over" if total > 100.0 else "gap")
+            status = share_status(total)
         rows.append(
             {
                 "mineral": spec.mineral,

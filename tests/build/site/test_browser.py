@@ -97,6 +97,18 @@ def test_index_notebook_and_profile_render_offline(site):
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             index = _check_page(browser, out / "index.html")
+            tables = _check_page(browser, out / "tables.html")  # the data dictionary, with downloads
+            xlsx = {unquote(urlparse(h).path) for h in tables["links"] if h.endswith(".xlsx")}
+            assert str(out / "tables" / "xlsx" / "alpha.xlsx") in xlsx
+            # screenshots for review (not compared): the front page and the tables page
+            shots = out / ".cache" / "screenshots"
+            shots.mkdir(parents=True, exist_ok=True)
+            for name in ("index", "tables"):
+                page = browser.new_page(viewport={"width": 1200, "height": 900})
+                page.goto((out / f"{name}.html").as_uri(), wait_until="load")
+                page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+                page.close()
+                assert (shots / f"{name}.png").stat().st_size > 1000
             assert index["images"] >= 1  # the figure gallery (thumbnails of the PNGs)
             local = {unquote(urlparse(h).path) for h in index["links"] if h.startswith("file:")}
             for rel in ("html/01-alpha.html", "profiles/DEU.html", "tables/alpha.csv", "manifest.json"):
