@@ -16,10 +16,11 @@ from typing import Any
 
 #: Every job (report notebooks and country profiles) runs in one warm kernel per worker thread,
 #: its namespace, figures, rcParams and warning registries reset between notebooks
-#: (:func:`sovai.build.kernel_side.reset`). ``False``: a fresh kernel for every notebook. Each
-#: fresh kernel pays the start-up and the imports (pandas, geopandas, matplotlib, statsmodels)
-#: and reloads the data; measured on the 2-core reference machine, a full build takes
-#: MEASURED_REUSE. The tables are byte-identical either way (``tests/test_notebooks_smoke.py``).
+#: (:func:`sovai.build.kernel_side.reset`). ``False``: a fresh kernel for every notebook, which
+#: pays ~1 s of start-up and 2-3 s of imports (statsmodels alone 3.7 s) and re-reads the data;
+#: sharing kernels was the largest of the cuts that took the cold build from 73 s to 31-37 s
+#: (measured with benchmarks/bench_build.py, docs/architecture.md). The tables are
+#: byte-identical either way (``tests/test_notebooks_smoke.py`` checks it).
 REUSE_KERNELS = True
 #: Kernel start-up timeout and per-cell timeout (seconds; ``None`` = no limit).
 START_TIMEOUT = 120
