@@ -224,8 +224,12 @@ def _jsonable(value):
     return value
 
 
-def record_headline(name: str, value, *, tolerance: float | None = None, note: str = "") -> None:
+def record_headline(
+    name: str, value, *, tolerance: float | None = None, note: str = "", into: dict | None = None
+) -> None:
     """Show a headline number in the notebook and tag it so the build records it in metadata.
+
+    ``into``: a dict that also receives ``name -> value`` (a report module's ``headlines`` field).
 
     The build (:mod:`sovai.build`) copies every recorded headline into the executed notebook's
     metadata (``metadata.sovai.headlines``) and the manifest; tests compare them with
@@ -247,6 +251,8 @@ def record_headline(name: str, value, *, tolerance: float | None = None, note: s
     )
     # the record travels in the output's metadata: JupyterLab shows a small table, not a JSON tree
     display({"text/plain": text, "text/html": shown}, raw=True, metadata={"sovai_headline": payload})
+    if into is not None:
+        into[name] = value
 
 
 def headlines_from_notebook(nb) -> dict[str, dict]:

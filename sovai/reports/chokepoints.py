@@ -207,11 +207,6 @@ def plot_top500(trend: pd.DataFrame, *, caption: str = "") -> Figure:
 # --- the notebook's contract --------------------------------------------------------------------
 
 
-def _record(headlines: dict[str, float], name: str, value: float, *, tolerance: float, note: str) -> None:
-    report_io.record_headline(name, value, tolerance=tolerance, note=note)
-    headlines[name] = value
-
-
 def run(
     *,
     country: str = "DEU",
@@ -283,50 +278,52 @@ def run(
     save_figures(figs, FIGURE_FILES, figures_dir, formats)
 
     heads: dict[str, float] = {}
-    _record(
-        heads,
+    report_io.record_headline(
         "chokepoints_brief_no_partner_set",
         int(brief["no_partner_set"].sum()),
         tolerance=0,
         note=f"{country}: chokepoints no {bloc} partner set covers at {cover_share:g}%",
+        into=heads,
     )
-    _record(heads, "chokepoints_n_inputs", len(table), tolerance=0, note="inputs with country shares")
-    _record(
-        heads,
+    report_io.record_headline(
+        "chokepoints_n_inputs", len(table), tolerance=0, note="inputs with country shares", into=heads
+    )
+    report_io.record_headline(
         "chokepoints_n_highly_concentrated",
         int(table["highly_concentrated"].sum()),
         tolerance=0,
         note=f"HHI >= {hhi_threshold:g}",
+        into=heads,
     )
-    _record(
-        heads,
+    report_io.record_headline(
         "chokepoints_n_chokepoints",
         int(table["chokepoint"].sum()),
         tolerance=0,
         note=f"HHI >= {hhi_threshold:g} and market >= {min_market_usd:g} US$ or unknown",
+        into=heads,
     )
-    _record(
-        heads,
+    report_io.record_headline(
         "chokepoints_share_top1_usa_chn",
         round(float(focus["top1_iso3"].isin(["USA", "CHN"]).mean()), 4),
         tolerance=0.001,
         note="share of chokepoints led by the United States or China",
+        into=heads,
     )
     gallium = table.set_index("input_id").loc["usgs:gallium:primary_production"]
-    _record(
-        heads,
+    report_io.record_headline(
         "chokepoints_gallium_top1_share",
         round(float(gallium["top1_share"]), 2),
         tolerance=0.01,
         note=f"{gallium['top1_iso3']}, USGS {mineral_year}",
+        into=heads,
     )
     hardware = layers.set_index("layer").loc["compute_hardware"]
-    _record(
-        heads,
+    report_io.record_headline(
         "chokepoints_compute_hardware_hhi_weighted",
         round(float(hardware["hhi_weighted"]), 1),
         tolerance=1.0,
         note="market-size weighted HHI, ETO (CC BY-NC 4.0)",
+        into=heads,
     )
     return ChokepointsResult(
         country=country,

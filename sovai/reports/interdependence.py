@@ -171,11 +171,6 @@ def _listed(value: str | Iterable[str]) -> str:
     return value if isinstance(value, str) else ", ".join(value)
 
 
-def _record(headlines: dict[str, float], name: str, value: float, *, tolerance: float, note: str) -> None:
-    report_io.record_headline(name, value, tolerance=tolerance, note=note)
-    headlines[name] = value
-
-
 def run(
     *,
     country: str = "DEU",
@@ -273,61 +268,57 @@ def run(
     save_figures(figs, FIGURE_FILES, figures_dir, formats)
 
     heads: dict[str, float] = {}
-    _record(
-        heads,
+    report_io.record_headline(
         "interdependence_n_no_partner_set",
         int(brief["no_partner_set"].sum()),
         tolerance=0,
         note=f"{country}: chokepoints no {bloc} partner set covers at {cover_share:g}% (of {len(brief)})",
+        into=heads,
     )
-    _record(
-        heads,
+    report_io.record_headline(
         "interdependence_mean_outside_bloc",
         round(float(exposure["outside_share"].mean()), 2),
         tolerance=0.01,
         note=f"{country}: mean share of chokepoint supply outside its bloc ({bloc})",
+        into=heads,
     )
-    _record(
-        heads,
+    report_io.record_headline(
         "interdependence_smallest_cover_size",
         best["size"],
         tolerance=0,
         note=f"cover {cover_share:g}%: {', '.join(best['members'])} ({best['n_optimal']} minimum coalitions found)",
+        into=heads,
     )
     for row in uncoverable_summary.itertuples():
-        _record(
-            heads,
+        report_io.record_headline(
             f"interdependence_uncoverable_without_{row.excluded}",
             int(row.n_uncoverable),
             tolerance=0,
             note=f"min coalition without it: {row.min_coalition_size_without}",
+            into=heads,
         )
-    _record(
-        heads,
+    report_io.record_headline(
         "interdependence_n_infeasible",
         int((diversification["status"] == "infeasible").sum()),
         tolerance=0,
-        note=(
-            f"{country} with {_listed(partners)} at weight {weight:g}: scenarios beyond partner capacity "
-            f"(of {len(diversification)})"
-        ),
+        note=f"{country} with {_listed(partners)} at weight {weight:g}: scenarios beyond partner capacity "
+        f"(of {len(diversification)})",
+        into=heads,
     )
-    _record(
-        heads,
+    report_io.record_headline(
         "interdependence_n_full_stack",
         full["n_countries_full_stack"],
         tolerance=0,
-        note=(
-            f"countries with >= {threshold:g}% on all {full['n_layers_measured']} measured layers: "
-            f"{', '.join(full['full_stack_countries'])}; unknown: {', '.join(full['unknown_countries'])}"
-        ),
+        note=f"countries with >= {threshold:g}% on all {full['n_layers_measured']} measured layers: "
+        f"{', '.join(full['full_stack_countries'])}; unknown: {', '.join(full['unknown_countries'])}",
+        into=heads,
     )
-    _record(
-        heads,
+    report_io.record_headline(
         "interdependence_n_any_layer",
         full["n_countries_any_layer"],
         tolerance=0,
         note=f"countries with >= {threshold:g}% on at least one layer",
+        into=heads,
     )
     note = (
         f"{best['method']} | alternatives: {best['alternatives']} | uncoverable: {best['uncoverable']}\n"

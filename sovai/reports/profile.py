@@ -137,8 +137,7 @@ def run(
         figures[key] = fig
 
     def headline(key: str, value: int, note: str = "") -> None:
-        record_headline(f"{iso3}_{key}", value, tolerance=0, note=note)
-        headlines[f"{iso3}_{key}"] = value
+        record_headline(f"{iso3}_{key}", value, tolerance=0, note=note, into=headlines)
 
     groups = [c.removeprefix("in_") for c in country.index if c.startswith("in_") and country[c]]
     header = (

@@ -10,6 +10,8 @@ profiles of ``07-country-profile``).
 
 from __future__ import annotations
 
+import functools
+
 import json
 import os
 from collections.abc import Mapping, Sequence
@@ -252,9 +254,7 @@ def _record_headlines(result: CompositeResult) -> dict[str, object]:
     ov = result.overall
     recorded: dict[str, object] = {}
 
-    def record(name: str, value: object, **options) -> None:
-        record_headline(name, value, **options)
-        recorded[name] = value
+    record = functools.partial(record_headline, into=recorded)
 
     record("n_ranked", len(ov), note="countries ranked after the coverage screen")
     record("n_excluded", len(result.excluded), note="countries excluded by the coverage screen")

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import inspect
-import json
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -14,7 +10,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sovai import framework, paths, stack
+from sovai import framework, stack
 from sovai import interdependence as inter
 from sovai.reports import chokepoints as report
 
@@ -39,21 +35,6 @@ HEADLINES = {
     "chokepoints_gallium_top1_share",
     "chokepoints_compute_hardware_hhi_weighted",
 }
-
-
-def test_run_takes_exactly_the_notebook_parameters():
-    nb = json.loads((paths.NOTEBOOKS_DIR / "05-chokepoints.ipynb").read_text(encoding="utf-8"))
-    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
-    defaults = {}
-    for node in ast.parse("".join(cell["source"])).body:
-        target = node.targets[0] if isinstance(node, ast.Assign) else node.target
-        defaults[target.id] = ast.literal_eval(node.value)
-    signature = inspect.signature(report.run).parameters
-    assert list(signature) == list(defaults)
-    for name, param in signature.items():
-        assert param.kind is inspect.Parameter.KEYWORD_ONLY, name
-        default = list(param.default) if isinstance(param.default, tuple) else param.default
-        assert default == defaults[name], name
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import inspect
-import json
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -15,7 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sovai import drivers, paths, regression_tables
+from sovai import drivers, regression_tables
 from sovai.reports import drivers as report
 from sovai.sources import unga
 
@@ -37,21 +33,6 @@ TABLES = {
     "drivers_vif.csv",
 }
 FIGURES = {"coefficients", "marginal_effect", "predicted_vs_observed"}
-
-
-def test_run_takes_exactly_the_notebook_parameters():
-    nb = json.loads((paths.NOTEBOOKS_DIR / "04-drivers.ipynb").read_text(encoding="utf-8"))
-    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
-    defaults = {}
-    for node in ast.parse("".join(cell["source"])).body:
-        target = node.targets[0] if isinstance(node, ast.Assign) else node.target
-        defaults[target.id] = ast.literal_eval(node.value)
-    signature = inspect.signature(report.run).parameters
-    assert list(signature) == list(defaults)
-    for name, param in signature.items():
-        assert param.kind is inspect.Parameter.KEYWORD_ONLY, name
-        default = list(param.default) if isinstance(param.default, tuple) else param.default
-        assert default == defaults[name], name
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import ast
-import inspect
-import json
-
 import matplotlib
 
 matplotlib.use("Agg")
@@ -15,7 +11,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from sovai import interdependence as inter
-from sovai import paths, stack
+from sovai import stack
 from sovai.reports import interdependence as report
 
 TABLES = {
@@ -33,21 +29,6 @@ TABLES = {
     "diversification.csv": "diversification",
 }
 PARAMS = {"country": "JPN", "partners": ["DEU", "NLD"], "coalitions": ["G7", "mine=JPN+KOR"], "excluded": ["CHN"]}
-
-
-def test_run_takes_exactly_the_notebook_parameters():
-    nb = json.loads((paths.NOTEBOOKS_DIR / "06-managed-interdependence.ipynb").read_text(encoding="utf-8"))
-    cell = next(c for c in nb["cells"] if "parameters" in c["metadata"].get("tags", []))
-    defaults = {}
-    for node in ast.parse("".join(cell["source"])).body:
-        target = node.targets[0] if isinstance(node, ast.Assign) else node.target
-        defaults[target.id] = ast.literal_eval(node.value)
-    signature = inspect.signature(report.run).parameters
-    assert list(signature) == list(defaults)
-    for name, param in signature.items():
-        assert param.kind is inspect.Parameter.KEYWORD_ONLY, name
-        default = list(param.default) if isinstance(param.default, tuple) else param.default
-        assert default == defaults[name], name
 
 
 @pytest.fixture(scope="module")
