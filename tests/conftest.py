@@ -12,3 +12,62 @@ from pathlib import Path
 _ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("SOVAI_DATA_MIRROR", str((_ROOT.parent / "shared" / "data" / "raw").resolve()))
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+# --- one fast build for the whole session ---------------------------------------------------------
+# Every notebook-contract test reads the outputs of this one build instead of executing notebooks
+# itself. The tests that use it carry ``pytest.mark.xdist_group("fast_build")`` and the suite runs
+# with ``--dist loadgroup`` (pyproject), so under ``-n 2`` one worker builds once while the other
+# runs the unit tests.
+
+import pytest  # noqa: E402
+
+#: The profile the session build adds to the notebooks.
+FAST_BUILD_PROFILE = "DEU"
+
+
+class FastBuild:
+    """Outputs of ``sovai build --fast`` of every notebook (defaults) plus one country profile."""
+
+    def __init__(self, out: Path, code: int, manifest: dict, profile_code: int) -> None:
+        #: ``manifest`` is the notebook build's manifest, read before the profile build updates it
+        self.out, self.code, self.manifest, self.profile_code = out, code, manifest, profile_code
+
+    def record(self, stem: str) -> dict:
+        """The build record of one notebook (``.cache/records/notebook-<stem>.json``)."""
+        import json
+
+        return json.loads((self.out / ".cache" / "records" / f"notebook-{stem}.json").read_text())
+
+    def notebook(self, stem: str) -> dict:
+        """The executed notebook (JSON) of one notebook."""
+        import json
+
+        return json.loads((self.out / "notebooks" / f"{stem}.ipynb").read_text(encoding="utf-8"))
+
+    def failures(self) -> str:
+        """The failure messages the build left under ``.cache/failures`` (empty when none)."""
+        import json
+
+        folder = self.out / ".cache" / "failures"
+        if not folder.is_dir():
+            return ""
+        return "\n".join(json.loads(p.read_text())["message"] for p in sorted(folder.glob("*.json")))
+
+
+@pytest.fixture(scope="session")
+def fast_build(tmp_path_factory) -> FastBuild:
+    """Build every notebook in fast mode with its default parameters (two warm kernels), then one
+    country profile, once per test session (per xdist worker that asks for it; ``--dist loadgroup`` sends every
+    test that uses it to one worker)."""
+    import json
+
+    from sovai import cli
+    from sovai.build import notebooks
+
+    out = tmp_path_factory.mktemp("fast_build") / "reports"
+    stems = [p.stem for p in notebooks.discover_notebooks()]
+    code = cli.main(["build", *stems, "--fast", "--out", str(out), "--jobs", "2"])
+    manifest = json.loads((out / "manifest.json").read_text()) if (out / "manifest.json").exists() else {}
+    profile_code = cli.main(["profile", FAST_BUILD_PROFILE, "--fast", "--out", str(out), "--jobs", "1"])
+    return FastBuild(out, code, manifest, profile_code)

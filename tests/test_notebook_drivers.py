@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from sovai import paths
-from sovai.build import build
 from sovai.build.notebooks import notebook_parameters
 from sovai.report_io import headlines_from_notebook
 
@@ -39,12 +38,12 @@ def test_cells_call_the_report_contract_once():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("drivers_report")
-    rc = build(["04-drivers"], out=out, fast=True, force=True, quiet=True)
-    return rc, out
+def built(fast_build):
+    """04-drivers as executed by the session's fast build."""
+    return fast_build.code, fast_build.out
 
 
+@pytest.mark.xdist_group("fast_build")
 def test_fast_build_writes_contract(built):
     rc, out = built
     assert rc == 0
@@ -70,6 +69,7 @@ def test_fast_build_writes_contract(built):
     assert "Taiwan" in set(dropped["name"])
 
 
+@pytest.mark.xdist_group("fast_build")
 def test_fast_build_displays_every_saved_figure(built):
     rc, out = built
     nb = json.loads(next((out / "notebooks").glob("04-drivers*.ipynb")).read_text(encoding="utf-8"))
@@ -86,6 +86,7 @@ def test_fast_build_displays_every_saved_figure(built):
     assert shown == saved  # in order, each once, the saved PNG itself
 
 
+@pytest.mark.xdist_group("fast_build")
 def test_fast_build_records_headlines(built):
     rc, out = built
     nb = json.loads(next((out / "notebooks").glob("04-drivers*.ipynb")).read_text(encoding="utf-8"))

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03-maps.ipynb"
-MIRROR = str(ROOT.parent / "shared" / "data" / "raw")
 
 
 def _cells():
@@ -47,49 +45,44 @@ def test_committed_without_outputs():
 
 
 @pytest.mark.slow
-def test_fast_smoke_run(tmp_path):
-    papermill = pytest.importorskip("papermill")
-    os.environ.setdefault("SOVAI_DATA_MIRROR", MIRROR)
-    out = tmp_path / "03-maps.ipynb"
-    papermill.execute_notebook(
-        str(NOTEBOOK),
-        str(out),
-        parameters={"output_dir": str(tmp_path), "fast": True},
-        kernel_name="python3",
-        cwd=str(NOTEBOOK.parent),
-        progress_bar=False,
-    )
-    figures = sorted(p.name for p in (tmp_path / "figures").iterdir())
-    assert figures == ["map_instrument_count.png", "map_stance.png"]  # fast: two maps, png only
-    text = out.read_text(encoding="utf-8")
-    assert "unmatched country codes (no geometry): none" in text
-    assert "rankings_overall.csv not found" in text  # no rankings in a fresh folder: said, not faked
+@pytest.mark.xdist_group("fast_build")
+def test_fast_smoke_run(fast_build):
+    """03-maps as executed by the session's fast build: png only, every target country on the map.
+    (A folder without 02's rankings is tested in-process: tests/reports/test_maps.py.)"""
     from sovai.report_io import headlines_from_notebook
 
+    assert fast_build.code == 0, fast_build.failures()
+    record = fast_build.record("03-maps")
+    figures = [f for f in record["outputs"] if f.startswith("figures/")]
+    assert len(figures) >= 2 and all(f.endswith(".png") for f in figures), figures  # fast: png only
+    assert {"figures/map_instrument_count.png", "figures/map_stance.png"} <= set(figures)
+    text = (fast_build.out / record["ipynb"]).read_text(encoding="utf-8")
+    assert "unmatched country codes (no geometry): none" in text
     headlines = headlines_from_notebook(json.loads(text))
     assert headlines["maps_unmatched_countries"]["value"] == 0
     assert headlines["target_countries_with_geometry"]["value"] == 195
 
 
 @pytest.mark.slow
-def test_built_pages_show_every_figure_the_notebooks_save(tmp_path, monkeypatch):
-    """The built Maps page once had no maps (a warm kernel lost interactive mode): every PNG that
-    02-rankings and 03-maps save must be displayed in the executed notebook and its HTML page."""
-    from sovai.build import build
+@pytest.mark.xdist_group("fast_build")
+def test_built_pages_show_every_figure_the_notebooks_save(fast_build):
+    """The built Maps page once had no maps (a warm kernel lost interactive mode): every PNG that a
+    notebook saves must be displayed in the executed notebook and its HTML page. In the session
+    build (two workers, seven notebooks) at least five notebooks run in a warm kernel."""
+    from sovai.build import notebooks
     from sovai.build.site.exporter import figures_not_displayed
 
-    os.environ.setdefault("SOVAI_DATA_MIRROR", MIRROR)
-    out = tmp_path / "out"
-    # one worker: 03-maps runs in the kernel 02-rankings warmed up (where the bug showed)
-    assert build(["02-rankings", "03-maps"], out=out, jobs=1, fast=True, quiet=True) == 0
-    for stem in ("02-rankings", "03-maps"):
-        record = json.loads((out / ".cache" / "records" / f"notebook-{stem}.json").read_text())
+    out = fast_build.out
+    assert fast_build.code == 0, fast_build.failures()
+    for stem in [p.stem for p in notebooks.discover_notebooks()]:
+        record = fast_build.record(stem)
         pngs = [f for f in record["outputs"] if f.endswith(".png")]
-        assert pngs, f"{stem} saved no PNG"
         assert record["figures_not_displayed"] == [], stem
         nb = json.loads((out / record["ipynb"]).read_text())
         page = (out / record["html"]).read_text()
-        assert figures_not_displayed(nb, [out / f for f in pngs], page) == []
+        assert figures_not_displayed(nb, [out / f for f in pngs], page) == [], stem
+        if stem in ("02-rankings", "03-maps"):
+            assert pngs, f"{stem} saved no PNG"
     page = (out / "html" / "03-maps.html").read_text()
-    assert page.count("data:image/png;base64") >= 2  # fast mode: stance and instrument count
+    assert page.count("data:image/png;base64") >= 2  # fast mode: stance and instrument count at least
     assert "../index.html" in page  # every page links back to the index

@@ -29,32 +29,18 @@ def _failures(out) -> str:
     return "\n".join(json.loads(p.read_text())["message"] for p in sorted(folder.glob("*.json")))
 
 
-def _outputs(out) -> dict[str, bytes]:
-    """Every table and figure of a build folder, by relative path."""
-    return {
-        p.relative_to(out).as_posix(): p.read_bytes()
-        for folder in ("tables", "figures")
-        for p in sorted((out / folder).rglob("*"))
-        if p.is_file()
-    }
+def _notebook_outputs(out, manifest: dict | None = None) -> dict[str, bytes]:
+    """Every file the build's notebooks wrote (the manifest's outputs), by relative path."""
+    manifest = manifest or json.loads((out / "manifest.json").read_text())
+    return {f: (out / f).read_bytes() for entry in manifest["notebooks"].values() for f in entry["outputs"]}
 
 
+@pytest.mark.xdist_group("fast_build")
 @pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/")
-def test_every_notebook_builds_in_fast_mode(tmp_path, monkeypatch):
-    out = tmp_path / "reports"
-    code = cli.main(["build", *[p.stem for p in NOTEBOOKS], "--fast", "--out", str(out), "--jobs", "2"])
-    assert code == 0, _failures(out)
-    # warm kernels shared by several notebooks (the default) must give the same bytes as a fresh
-    # kernel per notebook, whichever notebooks happen to share a kernel
-    fresh = tmp_path / "fresh"
-    monkeypatch.setattr(kernels, "REUSE_KERNELS", False)
-    code = cli.main(["build", *[p.stem for p in NOTEBOOKS], "--fast", "--out", str(fresh), "--jobs", "2"])
-    assert code == 0, _failures(fresh)
-    shared, alone = _outputs(out), _outputs(fresh)
-    assert sorted(shared) == sorted(alone)
-    assert [k for k in shared if shared[k] != alone[k]] == []
-    monkeypatch.undo()
-    manifest = json.loads((out / "manifest.json").read_text())
+def test_every_notebook_builds_in_fast_mode(fast_build):
+    out = fast_build.out
+    assert fast_build.code == 0, fast_build.failures()
+    manifest = fast_build.manifest
     for nb in NOTEBOOKS:
         entry = manifest["notebooks"][nb.stem]
         assert entry["status"] == "ok", entry
@@ -65,10 +51,24 @@ def test_every_notebook_builds_in_fast_mode(tmp_path, monkeypatch):
             assert (out / "tables" / table).exists(), f"{nb.stem} did not write tables/{table}"
     assert headline_mismatches(manifest) == []
     if PROFILE.exists():
-        assert cli.main(["profile", "DEU", "--fast", "--out", str(out), "--jobs", "1"]) == 0, _failures(out)
+        assert fast_build.profile_code == 0, fast_build.failures()
         page = (out / "profiles" / "DEU.html").read_text()
         assert "Germany" in page and "data:image/png;base64" in page
         assert external_resources(page) == []
+
+
+@pytest.mark.xdist_group("fast_build")
+@pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/")
+def test_warm_kernels_give_the_bytes_of_fresh_kernels(fast_build, tmp_path, monkeypatch):
+    """Warm kernels shared by several notebooks (the default, used by the session build) must give
+    the same bytes as a fresh kernel per notebook, whichever notebooks happen to share a kernel."""
+    fresh = tmp_path / "fresh"
+    monkeypatch.setattr(kernels, "REUSE_KERNELS", False)
+    code = cli.main(["build", *[p.stem for p in NOTEBOOKS], "--fast", "--out", str(fresh), "--jobs", "2"])
+    assert code == 0, _failures(fresh)
+    shared, alone = _notebook_outputs(fast_build.out, fast_build.manifest), _notebook_outputs(fresh)
+    assert sorted(shared) == sorted(alone)
+    assert [k for k in shared if shared[k] != alone[k]] == []
 
 
 #: Headline numbers recorded from a fast build (tools/record_headlines.py); compared within the

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from sovai import paths
-from sovai.build import build
 from sovai.build.notebooks import notebook_parameters
 from sovai.report_io import headlines_from_notebook
 
@@ -47,20 +46,13 @@ def test_parameters_cell_and_no_outputs(name):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("stack_report")
-    rc = build(
-        ["05-chokepoints", "06-managed-interdependence"],
-        params={"country": "JPN", "partners": ["DEU", "NLD"], "coalitions": ["G7", "mine=JPN+KOR"]},
-        out=out,
-        jobs=2,
-        fast=True,
-        force=True,
-        quiet=True,
-    )
-    return rc, out
+def built(fast_build):
+    """05 and 06 as executed by the session's fast build (default parameters; other parameters are
+    exercised in-process by tests/reports/)."""
+    return fast_build.code, fast_build.out
 
 
+@pytest.mark.xdist_group("fast_build")
 def test_chokepoints_contract(built):
     rc, out = built
     assert rc == 0
@@ -80,11 +72,13 @@ def test_chokepoints_contract(built):
         assert (out / "figures" / f"{name}.png").exists(), name
 
 
+@pytest.mark.xdist_group("fast_build")
 def test_coalitions_contract(built):
     rc, out = built
     cov = pd.read_csv(out / "tables" / "coalitions.csv")
     assert {"coalition", "members", "input_id", "joint_share", "covered"} <= set(cov.columns)
-    assert {"G7", "mine", "smallest_cover"} == set(cov["coalition"])
+    defaults = notebook_parameters(json.loads((paths.NOTEBOOKS_DIR / "06-managed-interdependence.ipynb").read_text()))
+    assert {*defaults["coalitions"], "smallest_cover"} == set(cov["coalition"])
     assert cov.loc[cov["coalition"] == "smallest_cover", "covered"].all()
     div = pd.read_csv(out / "tables" / "diversification.csv")
     assert {"baseline_hhi", "scenario_hhi", "partner_capacity", "gap", "status"} <= set(div.columns)
@@ -97,6 +91,7 @@ def test_coalitions_contract(built):
         assert (out / "figures" / f"{name}.png").exists(), name
 
 
+@pytest.mark.xdist_group("fast_build")
 def test_headlines_recorded(built):
     rc, out = built
     heads = {}

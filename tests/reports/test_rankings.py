@@ -71,6 +71,7 @@ def test_tables_match_the_engine_and_are_written_where_the_readers_look(ran):
         assert (tables / name).is_file(), name
     assert result.explorer_page == out / "explorer.html" and result.explorer_page.is_file()
     assert set(result.comparison.stats["statistic"]) == {"spearman", "kendall"}
+    assert (result.comparison.stats["n"] == 5).all()  # all five named countries matched to ISO3
     assert sorted(p.name for p in (out / "figures").iterdir()) == sorted(f"rankings_{f}.png" for f in FIGURES)
     assert not [p for p in tables.iterdir() if p.suffix == ".tmp"]  # atomic writes leave no temporary file
 
