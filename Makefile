@@ -50,4 +50,4 @@ bench: $(STAMP) ## Run the benchmark scripts (print timings and memory)
 clean: ## Remove build outputs (reports/, except the committed reports/params) but keep the venv and the data cache
 	find reports -mindepth 1 -maxdepth 1 ! -name params ! -name .gitkeep -exec rm -rf {} +
 
-.PHONY: help install test lint format report lab bench clean
+.PHONY: help install test coverage lint format report lab bench clean
