@@ -422,6 +422,7 @@ class Builder:
         tmp_in = tmp_dir / f"{job.record_id}.input.ipynb"
         slot = pool.acquire(job.source.parent, job.record_id, threading.current_thread().name)
         Path(job.params["output_dir"]).mkdir(parents=True, exist_ok=True)
+        job.warm_kernel = slot.warm
         self.progress.event(job.name, f"started ({job.reason}{'; warm kernel' if slot.warm else ''})")
         t0 = time.perf_counter()
         failed = True
@@ -554,6 +555,7 @@ class Builder:
             "params": {k: v for k, v in job.params.items() if k not in PATH_PARAMETERS},
             "depends_on": job.depends_on,
             "duration_s": round(job.duration, 3),
+            "warm_kernel": job.warm_kernel,
             "timings": {
                 "cells_s": round(
                     sum(float(c.get("metadata", {}).get("papermill", {}).get("duration") or 0) for c in nb.cells), 3

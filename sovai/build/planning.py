@@ -50,6 +50,8 @@ class Job:
     key: str = ""
     status: str = "pending"  # pending | cached | ok | failed | blocked
     duration: float = 0.0
+    #: executed in a kernel that an earlier job of the same worker had used (REUSE_KERNELS)
+    warm_kernel: bool = False
     error: str | None = None
     priority: float = 0.0
     key_parts: dict[str, str] = field(default_factory=dict)
