@@ -23,8 +23,8 @@ def test_parameters_cell_is_first_code_cell_with_commented_literals():
     source = "".join(first["source"])
     names = {}
     for node in ast.parse(source).body:
-        assert isinstance(node, ast.Assign), f"only assignments in the parameters cell, found {ast.dump(node)[:60]}"
-        names[node.targets[0].id] = ast.literal_eval(node.value)
+        assert isinstance(node, ast.AnnAssign), f"only annotated assignments, found {ast.dump(node)[:60]}"
+        names[node.target.id] = ast.literal_eval(node.value)
     expected = {"variables", "scheme", "k", "projection", "region", "formats", "dpi", "output_dir", "seed", "fast"}
     assert expected == set(names)
     # run by hand, the notebook writes to a git-ignored scratch folder, never over the built report

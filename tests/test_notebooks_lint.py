@@ -41,6 +41,8 @@ def test_lint_tool_rejects_outputs_and_undocumented_parameters(tmp_path):
     problems = check_notebooks.check(path)
     assert any("has outputs" in p for p in problems)
     assert any("'seed' has no comment" in p for p in problems)
+    assert any("'seed' (line 1) has no type annotation" in p for p in problems)
+    assert not any("'fast'" in p for p in problems)  # annotated and commented: accepted
     assert any("lacks ['output_dir']" in p for p in problems)
 
 

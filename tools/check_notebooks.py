@@ -1,8 +1,9 @@
 """Check the notebooks in a folder (CI runs this via `make lint`):
 
 * no outputs or execution counts in git (keep diffs reviewable);
-* the first code cell is tagged ``parameters``, holds only literal assignments (plain
-  ``name = value`` or annotated ``name: type = value``), each with a comment that
+* the first code cell is tagged ``parameters``, holds only annotated literal assignments
+  (``name: type = value  # comment``; ``int``, ``float``, ``str``, ``bool``, ``list``, ``dict`` or a
+  union such as ``str | list``, which the build reads as the parameter's kind), each with a comment that
   ``papermill --help-notebook`` can show (no ``=`` inside the comment), and always defines
   ``output_dir``, ``seed`` and ``fast``.
 """
@@ -32,6 +33,9 @@ def check(nb_path: Path) -> list[str]:
             target, value = node.target, node.value
         elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             target, value = node.targets[0], node.value
+            problems.append(
+                f"parameter {target.id!r} (line {node.lineno}) has no type annotation: write `{target.id}: type = value`"
+            )
         else:
             problems.append(f"parameters cell line {node.lineno}: not a simple (or annotated) assignment")
             continue

@@ -103,6 +103,18 @@ def _kind(value: Any) -> str:
     return "dict" if isinstance(value, dict) else "any"
 
 
+def _annotation_kind(annotation: str, default_kind: str) -> str:
+    """The kind a parameter's annotation declares: a union (``str | list``) accepts any value.
+
+    >>> _annotation_kind("float", "int"), _annotation_kind("str | list", "str"), _annotation_kind("list[str]", "list")
+    ('float', 'any', 'list')
+    """
+    if "|" in annotation:
+        return "any"
+    base = annotation.split("[", 1)[0].strip()
+    return base if base in {"int", "float", "str", "bool", "list", "dict"} else default_kind
+
+
 def _choices(comment: str, default: Any) -> tuple[str, ...]:
     """Allowed words listed in a parameter comment (empty when the comment lists none)."""
     text = _PARENS.sub(" ", comment)
@@ -148,9 +160,7 @@ def parameter_schema(nb: dict, path: Path | str = "<notebook>") -> dict[str, Par
                 default = defaults[target.id]
                 kind = _kind(default)
                 if isinstance(node, ast.AnnAssign):  # an annotation wins over the default's type
-                    kind = {"int": "int", "float": "float", "str": "str", "bool": "bool"}.get(
-                        ast.unparse(node.annotation), kind
-                    )
+                    kind = _annotation_kind(ast.unparse(node.annotation), kind)
                 out[target.id] = Parameter(
                     target.id, default, comment, kind, _choices(comment, default), _bounds(comment, default)
                 )
