@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import json
 from pathlib import Path
 
@@ -12,36 +11,19 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "notebooks" / "03-maps.ipynb"
 
 
-def _cells():
-    return json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+def test_parameter_defaults():
+    """The defaults of 03's parameters (cell hygiene: tests/test_notebooks_lint.py)."""
+    from sovai.build.notebooks import notebook_parameters
 
-
-def test_parameters_cell_is_first_code_cell_with_commented_literals():
-    code = [c for c in _cells() if c["cell_type"] == "code"]
-    first = code[0]
-    assert "parameters" in first["metadata"].get("tags", [])
-    source = "".join(first["source"])
-    names = {}
-    for node in ast.parse(source).body:
-        assert isinstance(node, ast.AnnAssign), f"only annotated assignments, found {ast.dump(node)[:60]}"
-        names[node.target.id] = ast.literal_eval(node.value)
+    names = notebook_parameters(json.loads(NOTEBOOK.read_text(encoding="utf-8")), NOTEBOOK)
     expected = {"variables", "scheme", "k", "projection", "region", "formats", "dpi", "output_dir", "seed", "fast"}
     assert expected == set(names)
     # run by hand, the notebook writes to a git-ignored scratch folder, never over the built report
     assert names["output_dir"] == "../reports/scratch" and names["seed"] == 42 and names["fast"] is False
     assert names["formats"] == ["png", "svg"]  # pdf on request (it is the slowest format to write)
-    for line in source.splitlines():
-        assert "  # " in line, f"parameter without a comment: {line}"
-        assert line.count("=") == 1, f"papermill cannot document a line with '=' in its comment: {line}"
     required = {"stance", "instrument_count", "national_ai_strategy_year", "overall_rank", "layers"}
     assert required <= set(names["variables"])
     assert any(v.startswith("driver_") for v in names["variables"])
-
-
-def test_committed_without_outputs():
-    for cell in _cells():
-        if cell["cell_type"] == "code":
-            assert not cell.get("outputs") and cell.get("execution_count") is None
 
 
 @pytest.mark.slow
