@@ -12,6 +12,7 @@ import pytest
 from sovai import cli, paths
 from sovai.build import kernels, notebooks
 from sovai.build.site.exporter import external_resources
+from tests.conftest import FastBuild
 
 pytestmark = pytest.mark.slow
 
@@ -21,13 +22,6 @@ EXPECTED_TABLES = {
 }
 NOTEBOOKS = notebooks.discover_notebooks()
 PROFILE = paths.NOTEBOOKS_DIR / f"{notebooks.PROFILE_STEM}.ipynb"
-
-
-def _failures(out) -> str:
-    folder = out / ".cache" / "failures"
-    if not folder.is_dir():
-        return ""
-    return "\n".join(json.loads(p.read_text())["message"] for p in sorted(folder.glob("*.json")))
 
 
 @pytest.mark.xdist_group("fast_build")
@@ -65,9 +59,10 @@ def test_warm_kernels_give_the_bytes_of_fresh_kernels(fast_build, tmp_path, monk
     shutil.copytree(fast_build.out, fresh)
     monkeypatch.setattr(kernels, "REUSE_KERNELS", False)
     code = cli.main(["build", *warm, "--fast", "--force", "--out", str(fresh), "--jobs", "2"])
-    assert code == 0, _failures(fresh)
+    rerun = FastBuild(fresh, code, {}, 0)
+    assert code == 0, rerun.failures()
     for stem in warm:
-        assert not json.loads((fresh / ".cache" / "records" / f"notebook-{stem}.json").read_text())["warm_kernel"]
+        assert not rerun.record(stem)["warm_kernel"]
     entries = {stem: fast_build.manifest["notebooks"][stem]["outputs"] for stem in warm}
     changed = [
         f for files in entries.values() for f in files if (fast_build.out / f).read_bytes() != (fresh / f).read_bytes()
