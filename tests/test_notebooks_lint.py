@@ -1,5 +1,6 @@
 """Notebook hygiene in one place: every notebook passes the lint tool that `make lint` runs
-(no outputs; a `parameters` cell of documented literals with output_dir, seed and fast)."""
+(no outputs; a `parameters` cell of documented literals with output_dir, seed and fast; title,
+description and dependencies in the notebook's metadata)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,28 @@ def test_lint_tool_rejects_outputs_and_undocumented_parameters(tmp_path):
     assert any("'seed' (line 1) has no type annotation" in p for p in problems)
     assert not any("'fast'" in p for p in problems)  # annotated and commented: accepted
     assert any("lacks ['output_dir']" in p for p in problems)
+
+
+def test_lint_tool_requires_report_notebook_metadata(tmp_path):
+    """The index and manifest read title, description and dependencies from the notebook itself."""
+    import json
+
+    def write(name: str, sovai_meta) -> Path:
+        nb = {"cells": [], "metadata": {} if sovai_meta is None else {"sovai": sovai_meta}, "nbformat": 4}
+        path = tmp_path / f"{name}.ipynb"
+        path.write_text(json.dumps(nb), encoding="utf-8")
+        return path
+
+    assert check_notebooks.check(write("scratch", None)) == []  # not a report notebook: no metadata needed
+    assert check_notebooks.check(write("09-bare", None)) == [
+        "metadata.sovai is missing: declare title, description and depends_on"
+    ]
+    problems = check_notebooks.check(write("08-bad", {"title": "", "description": "x" * 161, "depends_on": ["02-nope"]}))
+    assert "metadata.sovai.title is missing or empty" in problems
+    assert any("at most 160 characters" in p for p in problems)
+    assert any("'02-nope', which is not a notebook here" in p for p in problems)
+    ok = write("08-good", {"title": "Good", "description": "One line.", "depends_on": ["09-bare"]})
+    assert check_notebooks.check(ok) == []
 
 
 def test_index_notebook_is_generated_from_the_readme():

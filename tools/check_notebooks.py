@@ -5,20 +5,53 @@
   (``name: type = value  # comment``; ``int``, ``float``, ``str``, ``bool``, ``list``, ``dict`` or a
   union such as ``str | list``, which the build reads as the parameter's kind), each with a comment that
   ``papermill --help-notebook`` can show (no ``=`` inside the comment), and always defines
-  ``output_dir``, ``seed`` and ``fast``.
+  ``output_dir``, ``seed`` and ``fast``;
+* a report notebook (``NN-name.ipynb``) declares ``metadata.sovai.title``, ``description`` (one
+  line, at most 160 characters: the build's index and manifest show it) and ``depends_on`` (the
+  notebooks whose outputs it reads; the one place a dependency is declared).
 """
 
 import ast
 import json
+import re
 import sys
 from pathlib import Path
 
 REQUIRED = {"output_dir", "seed", "fast"}
+REPORT_NOTEBOOK = re.compile(r"^\d{2}-[a-z0-9-]+$")
+MAX_DESCRIPTION = 160
+
+
+def check_metadata(nb_path: Path, nb: dict) -> list[str]:
+    """Problems with a report notebook's ``metadata.sovai`` (title, description, depends_on)."""
+    if not REPORT_NOTEBOOK.match(nb_path.stem):
+        return []
+    meta = nb.get("metadata", {}).get("sovai")
+    if not isinstance(meta, dict):
+        return ["metadata.sovai is missing: declare title, description and depends_on"]
+    problems = []
+    for key in ("title", "description"):
+        value = meta.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"metadata.sovai.{key} is missing or empty")
+    description = meta.get("description")
+    if isinstance(description, str) and (len(description) > MAX_DESCRIPTION or "\n" in description):
+        problems.append(f"metadata.sovai.description must be one line of at most {MAX_DESCRIPTION} characters")
+    depends = meta.get("depends_on")
+    if not isinstance(depends, list) or not all(isinstance(d, str) for d in depends):
+        problems.append("metadata.sovai.depends_on must be a list of notebook names (may be empty)")
+    else:
+        stems = {p.stem for p in nb_path.parent.glob("*.ipynb")}
+        problems += [
+            f"metadata.sovai.depends_on names {d!r}, which is not a notebook here" for d in depends if d not in stems
+        ]
+    return problems
 
 
 def check(nb_path: Path) -> list[str]:
-    problems = []
-    cells = json.loads(nb_path.read_text(encoding="utf-8")).get("cells", [])
+    nb = json.loads(nb_path.read_text(encoding="utf-8"))
+    problems = check_metadata(nb_path, nb)
+    cells = nb.get("cells", [])
     if any(c.get("cell_type") == "code" and (c.get("outputs") or c.get("execution_count")) for c in cells):
         problems.append("has outputs (run `make format` or nbstripout)")
     code = [c for c in cells if c.get("cell_type") == "code"]
@@ -63,7 +96,7 @@ def main(folder: str) -> int:
             bad += 1
     if bad:
         return 1
-    print("notebooks: no outputs; parameters cells documented")
+    print("notebooks: no outputs; parameters cells documented; metadata declared")
     return 0
 
 

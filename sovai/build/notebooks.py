@@ -248,23 +248,10 @@ def notebook_description(nb: dict) -> tuple[str, str]:
             body = " ".join(ln for ln in lines if ln and not ln.startswith("#") and not ln.startswith("*"))
             prose = re.split(r"(?<=[.?!:;])\s", body, maxsplit=1)[0] if body else ""
             break
-    stem = nb.get("metadata", {}).get("sovai", {}).get("stem", "")
-    text = str(meta.get("description") or DESCRIPTIONS.get(stem) or prose).rstrip(":;")
+    text = str(meta.get("description") or prose).rstrip(":;")
     if len(text) > 160:
         text = text[:157].rsplit(" ", 1)[0] + "…"
     return title, text
-
-
-#: One-line descriptions of the report notebooks (``metadata.sovai.description`` wins).
-DESCRIPTIONS = {
-    "01-data-overview": "What the analysis is built from: every raw source, its licence and country coverage, and the coverage of the codings.",
-    "02-rankings": "Claim 2: countries ranked on each of the 10 layers of the AI stack and overall, with rank intervals.",
-    "03-maps": "World maps of the codings (stance, instruments, drivers) and of the overall and layer ranks.",
-    "04-drivers": "Claim 1: which drivers (security, resilience, economy, culture-language) go with which instruments.",
-    "05-chokepoints": "Claim 3: how concentrated world supply of each stack input is (HHI, top-1 and top-3 shares).",
-    "06-managed-interdependence": "Claim 4: dependencies by layer, bloc exposure, coalitions covering every chokepoint, diversification.",
-    "07-country-profile": "One country on every dimension: layer ranks, instruments with sources, drivers, exposure.",
-}
 
 
 def notebook_source_hash(nb: dict) -> str:
@@ -275,9 +262,7 @@ def notebook_source_hash(nb: dict) -> str:
 
 def describe_notebook(path: Path) -> tuple[str, str]:
     """Title and one-line description of the notebook file ``path`` (see :func:`notebook_description`)."""
-    nb = read_notebook_json(path)
-    nb.setdefault("metadata", {}).setdefault("sovai", {}).setdefault("stem", Path(path).stem)
-    return notebook_description(nb)
+    return notebook_description(read_notebook_json(path))
 
 
 def discover_notebooks(notebooks_dir: Path | None = None) -> list[Path]:

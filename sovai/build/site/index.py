@@ -7,8 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sovai.build.notebooks import DESCRIPTIONS
-
 #: The report's four quantitative claims (DESIGN.md §1), the notebook that checks each, and the
 #: figure shown for it on the front page (the notebook's first figure when that one is absent).
 CLAIMS = (
@@ -151,7 +149,7 @@ def index_context(out: Path, manifest: dict, tables: list[dict[str, Any]]) -> di
             {
                 "name": name,
                 "title": e.get("title") or name,
-                "description": e.get("description") or DESCRIPTIONS.get(name, ""),
+                "description": e.get("description") or "",
                 "html": e.get("html"),
                 "ipynb": e.get("ipynb"),
                 "status": status,
