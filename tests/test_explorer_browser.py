@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from sovai import explorer as E
-from tests.build.site.test_browser import CHROMIUM_ARGS, _chromium  # one way to find and start Chromium
+from tests.browser_support import LOCAL_SCHEMES, launch, require_chromium, watch
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -40,10 +40,7 @@ SHARE = 0.75  # 3 of 4 layers
 
 @pytest.fixture(scope="module")
 def browser_page(tmp_path_factory):
-    chromium = _chromium()
-    if chromium is None:
-        pytest.skip("no Chromium found (/usr/bin/chromium or SOVAI_CHROMIUM): `apt-get install chromium`")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+    chromium, sync_api = require_chromium()
     out = tmp_path_factory.mktemp("explorer")
     path = E.write_explorer(
         out / "explorer.html",
@@ -58,16 +55,10 @@ def browser_page(tmp_path_factory):
         world_map="110m",
     )
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
-        errors: list[str] = []
-        requests: list[str] = []
-        page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.on("request", lambda req: requests.append(req.url))
-        page.goto(path.as_uri(), wait_until="load")
+        browser = launch(p, chromium)
+        watched = watch(browser, path, viewport={"width": 1280, "height": 1000})
         try:
-            yield page, errors, requests, out
+            yield watched.page, watched.errors, watched.requests, out
         finally:
             browser.close()
 
@@ -175,5 +166,5 @@ def test_explorer_in_a_real_browser(browser_page):
     assert page.evaluate("() => document.querySelectorAll('img').length") == 0
     assert EVIL in page.text_content("#body")
     assert not errors, f"console errors: {errors}"
-    network = [u for u in requests if urlparse(u).scheme not in ("file", "data", "about", "blob")]
+    network = [u for u in requests if urlparse(u).scheme not in LOCAL_SCHEMES]
     assert not network and len(requests) == 1, requests  # the page itself only

@@ -4,43 +4,22 @@ must be no console error and no network request."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
 
 from sovai.build import builder
+from tests.browser_support import launch, require_chromium, watch
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def _chromium() -> str | None:
-    for candidate in (os.environ.get("SOVAI_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
-        if candidate and Path(candidate).exists():
-            return candidate
-    return None
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     from tests.build.test_builder import FIXED_PACKAGE, make_project
 
-    chromium = _chromium()
-    if chromium is None:
-        pytest.skip("no Chromium found (/usr/bin/chromium or SOVAI_CHROMIUM): `apt-get install chromium`")
-    pytest.importorskip("playwright.sync_api", reason="the playwright Python package is not installed")
+    chromium, _ = require_chromium()
     mp = pytest.MonkeyPatch()
     mp.setattr(builder, "package_fingerprint", lambda: dict(FIXED_PACKAGE))
     try:
@@ -61,13 +40,8 @@ def site(tmp_path_factory):
 
 
 def _check_page(browser, path: Path) -> dict:
-    page = browser.new_page()
-    errors: list[str] = []
-    requests: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("request", lambda req: requests.append(req.url))
-    page.goto(path.as_uri(), wait_until="load")
+    watched = watch(browser, path)
+    page = watched.page
     images = page.evaluate(
         "() => Array.from(document.images).map(i => ({src: i.src.slice(0, 80), ok: i.complete && i.naturalWidth > 0}))"
     )
@@ -83,8 +57,8 @@ def _check_page(browser, path: Path) -> dict:
             if not target.exists():
                 missing.append(href)
     assert not missing, f"{path.name}: links to missing files: {missing}"
-    assert not errors, f"{path.name}: console errors: {errors}"
-    network = [u for u in requests if urlparse(u).scheme not in ("file", "data", "about", "blob")]
+    assert not watched.errors, f"{path.name}: console errors: {watched.errors}"
+    network = watched.network()
     assert not network, f"{path.name}: network requests: {network}"
     return {"images": len(images), "links": links}
 
@@ -94,7 +68,7 @@ def test_index_notebook_and_profile_render_offline(site):
 
     out, chromium = site
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = launch(p, chromium)
         try:
             index = _check_page(browser, out / "index.html")
             tables = _check_page(browser, out / "tables.html")  # the data dictionary, with downloads
