@@ -20,7 +20,7 @@ from typing import Any
 #: pays ~1 s of start-up and 2-3 s of imports (statsmodels alone 3.7 s) and re-reads the data;
 #: sharing kernels was the largest of the cuts that took the cold build from 73 s to 31-37 s
 #: (measured with benchmarks/bench_build.py, docs/architecture.md). The tables are
-#: byte-identical either way (``tests/test_notebooks_smoke.py`` checks it).
+#: byte-identical either way (``tests/notebooks/test_smoke.py`` checks it).
 REUSE_KERNELS = True
 #: Kernel start-up timeout and per-cell timeout (seconds; ``None`` = no limit).
 START_TIMEOUT = 120

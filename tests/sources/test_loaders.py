@@ -1,4 +1,4 @@
-"""Every loader of the lead's sources on the real mirror: rows, key countries, no aggregates."""
+"""Every loader of the indicator and stack sources on the real mirror: rows, key countries, no aggregates."""
 
 import pandas as pd
 import pytest

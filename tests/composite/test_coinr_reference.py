@@ -19,7 +19,7 @@ import pytest
 from sovai import composite as C
 from sovai.composite.steps import _skew_kurt
 
-REF = Path(__file__).resolve().parents[2] / "shared" / "data" / "reference" / "coinr_asem"
+REF = Path(__file__).resolve().parents[3] / "shared" / "data" / "reference" / "coinr_asem"
 pytestmark = pytest.mark.skipif(not (REF / "ASEM_iData.csv").exists(), reason="COINr ASEM reference not available")
 OFF = dict(
     n_draws=0,

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "notebooks" / "03-maps.ipynb"
 
 
 def test_parameter_defaults():
-    """The defaults of 03's parameters (cell hygiene: tests/test_notebooks_lint.py)."""
+    """The defaults of 03's parameters (cell hygiene: tests/notebooks/test_lint.py)."""
     from sovai.build.notebooks import notebook_parameters
 
     names = notebook_parameters(json.loads(NOTEBOOK.read_text(encoding="utf-8")), NOTEBOOK)

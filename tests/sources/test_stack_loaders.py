@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-os.environ.setdefault("SOVAI_DATA_MIRROR", str(Path(__file__).resolve().parents[2] / "shared" / "data" / "raw"))
+os.environ.setdefault("SOVAI_DATA_MIRROR", str(Path(__file__).resolve().parents[3] / "shared" / "data" / "raw"))
 
 from sovai.countries import reference_table  # noqa: E402
 from sovai.sources import epoch, eto, usgs  # noqa: E402
