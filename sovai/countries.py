@@ -23,6 +23,7 @@ import pandas as pd
 
 from sovai import paths, registry
 from sovai.errors import InputFileError, UnknownCountryError
+from sovai.sources._xlsx import read_excel
 
 #: World Bank CLASS edition used for region and income group.
 WB_CLASS_EDITION = "FY2025 (income classification of 1 July 2024)"
@@ -68,7 +69,7 @@ def _m49() -> pd.DataFrame:
 @cache
 def _wb_class() -> pd.DataFrame:
     path = registry.fetch("world_bank_class/CLASS.xlsx")
-    df = pd.read_excel(path, sheet_name="List of economies", dtype=str, keep_default_na=False)
+    df = read_excel(path, sheet_name="List of economies", dtype=str, keep_default_na=False)
     return df[df["Code"].str.len() == 3]
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 from sovai import registry
 from sovai.errors import InputFileError
 from sovai.sources._common import require_columns
+from sovai.sources._xlsx import read_excel
 
 KEY_2026 = "girai/GIRAI_2026_dataset.xlsx"
 KEY_2024 = "girai/GIRAI_2024_dataset.xlsx"
@@ -39,7 +40,7 @@ AS_OF_2024 = "2023-12-31"
 def _read_sheet(key: str, sheet: str, required: list[str]) -> pd.DataFrame:
     path = registry.fetch(key)
     try:
-        df = pd.read_excel(path, sheet_name=sheet, dtype=str)
+        df = read_excel(path, sheet_name=sheet, dtype=str)
     except ValueError as exc:  # a missing sheet
         raise InputFileError(key, f"cannot read sheet {sheet!r}: {exc}") from exc
     require_columns(df, required, f"{key} (sheet {sheet!r})")
@@ -100,7 +101,7 @@ def initiatives_2026() -> pd.DataFrame:
     ``_type<j>`` column groups). Sorted by iso3, indicator, name.
     """
     path = registry.fetch(KEY_2026)
-    df = pd.read_excel(path, sheet_name="initiatives", dtype=str)
+    df = read_excel(path, sheet_name="initiatives", dtype=str)
     require_columns(df, ["ISO3", "indicator"], f"{KEY_2026} (sheet 'initiatives')")
     df = df.rename(columns={"ISO3": "iso3"})
     parts = []

@@ -17,6 +17,7 @@ from sovai import registry
 from sovai.countries import to_iso3
 from sovai.errors import InputFileError
 from sovai.sources._common import require_columns
+from sovai.sources._xlsx import read_excel
 
 FOLDER = "top500"
 #: Segments that are publicly funded or publicly run (government, national labs, universities).
@@ -59,7 +60,7 @@ def load_systems() -> pd.DataFrame:
     parts = []
     for key in list_keys():
         path = registry.fetch(key)
-        frame = pd.read_excel(path, sheet_name=0)
+        frame = read_excel(path, sheet_name=0)
         require_columns(frame, list(_COLUMNS), key)
         frame = frame[list(_COLUMNS)].rename(columns=_COLUMNS)
         if len(frame) != 500:
