@@ -1,21 +1,11 @@
-"""Tests for sovai.derived_codings: each rule on tiny inline frames, the merge (hand wins), conflicts."""
+"""Tests for sovai.derived_codings.rules: each rule on tiny inline frames."""
 
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
-from sovai import categorical as cat
 from sovai import derived_codings as dc
-
-URL = "https://example.org/src"
-GIRAI = "girai/GIRAI_2026_dataset.xlsx"
-
-
-def nap(*rows):
-    out = pd.DataFrame(rows, columns=["iso3", "status", "type", "title", "approval"])
-    out["enforceability"] = "Non-Binding"
-    return out
+from tests.derived_codings.support import GIRAI, URL, nap
 
 
 # ----------------------------------------------------------------------------- national strategy
@@ -190,128 +180,3 @@ def test_skills_initiatives_need_ai_and_no_events():
     )
     out = dc.rule_girai2026_skills(init)
     assert out["iso3"].tolist() == ["ARE"] and out["variable"].iloc[0] == "talent_programme"
-
-
-# -------------------------------------------------------------------------- merge, conflicts
-def _derived(*rows):
-    recs = [
-        dict(iso3=i, variable=v, value=val, source_url=dc.PUBLISHERS["girai"], source_title="GIRAI", accessed="2026-12-02",
-             note="rule", evidence="derived", rule="girai2026_nap", registry_key=GIRAI)
-        for i, v, val in rows
-    ]  # fmt: skip
-    return pd.DataFrame(recs, columns=dc.DERIVED_COLUMNS).astype("string")
-
-
-def _hand(*rows):
-    recs = [dict(iso3=i, variable=v, value=val, source_url=URL, source_title="t", accessed="2026-11-26", note=None,
-                 evidence="stated") for i, v, val in rows]  # fmt: skip
-    return pd.DataFrame(recs, columns=cat.LONG_COLUMNS).astype("string")
-
-
-def test_merge_hand_wins_and_fills_missing():
-    hand = _hand(("ZAF", "national_ai_strategy", "true"), ("ZAF", "national_ai_strategy_year", "2024"))
-    derived = _derived(("ZAF", "national_ai_strategy", "false"), ("AFG", "national_ai_strategy", "false"))
-    merged = dc.merge(hand, derived)
-    got = merged.set_index(["iso3", "variable"])
-    assert got.loc[("ZAF", "national_ai_strategy"), "value"] == "true"
-    assert got.loc[("ZAF", "national_ai_strategy"), "origin"] == "hand"
-    assert got.loc[("AFG", "national_ai_strategy"), "value"] == "false"
-    assert got.loc[("AFG", "national_ai_strategy"), "origin"] == "derived"
-    wide = cat.to_wide(merged.drop(columns="origin"))
-    assert bool(wide.loc["ZAF", "national_ai_strategy"]) and not bool(wide.loc["AFG", "national_ai_strategy"])
-
-
-def test_merge_drops_derived_year_without_true_strategy_and_false_against_hand_year():
-    hand = _hand(("MOZ", "national_ai_strategy_year", "2026"))
-    derived = _derived(
-        ("MOZ", "national_ai_strategy", "false"),
-        ("AFG", "national_ai_strategy", "false"),
-        ("AFG", "national_ai_strategy_year", "2020"),
-    )
-    merged = dc.merge(hand, derived)
-    assert set(zip(merged["iso3"], merged["variable"], strict=True)) == {
-        ("MOZ", "national_ai_strategy_year"),
-        ("AFG", "national_ai_strategy"),
-    }
-
-
-def test_conflict_is_reported():
-    hand = _hand(("ZAF", "national_ai_strategy", "true"), ("FRA", "national_ai_strategy", "true"))
-    derived = _derived(("ZAF", "national_ai_strategy", "false"), ("FRA", "national_ai_strategy", "true"))
-    out = dc.conflicts(hand, derived)
-    assert out[["iso3", "variable", "hand", "derived", "rule"]].to_dict("records") == [
-        {"iso3": "ZAF", "variable": "national_ai_strategy", "hand": "true", "derived": "false", "rule": "girai2026_nap"}
-    ]
-
-
-def test_combine_true_beats_false_and_notes_the_other_rule():
-    a = _derived(("TWN", "national_ai_strategy", "false"))
-    b = _derived(("TWN", "national_ai_strategy", "true"))
-    b["rule"] = "oecd_strategy"
-    out = dc.combine(pd.concat([a, b], ignore_index=True))
-    assert len(out) == 1 and out["value"].iloc[0] == "true" and "girai2026_nap=false" in out["note"].iloc[0]
-
-
-def test_combine_keeps_only_the_target_countries():
-    rows = _derived(
-        ("PSE", "national_ai_strategy", "true"), ("HKG", "public_compute", "true"), ("FRA", "ai_law", "true")
-    )
-    assert dc.combine(rows)["iso3"].tolist() == ["FRA"]  # PSE, HKG are not among the 195 coded economies
-
-
-# --------------------------------------------------------------------------------- real data
-@pytest.fixture(scope="module")
-def layer():
-    return dc.derived_codings()
-
-
-def test_real_layer_is_derived_cited_and_unique(layer):
-    assert len(layer) > 100
-    assert set(layer["evidence"]) == {"derived"}
-    assert not layer.duplicated(["iso3", "variable"]).any()
-    assert layer["source_url"].str.match(r"^https://").all()
-    assert layer["registry_key"].map(lambda k: k in __import__("sovai").registry.keys()).all()
-    # absence from TOP500 / Epoch is never a false; GIRAI gives the only falses, for the strategy
-    assert set(layer.loc[layer["value"] == "false", "variable"]) == {"national_ai_strategy"}
-
-
-def test_real_layer_is_deterministic(layer):
-    again = dc.derived_codings(use_cache=False)
-    pd.testing.assert_frame_equal(layer.reset_index(drop=True), again.reset_index(drop=True))
-
-
-def test_load_categorical_completes_hand_codings(layer):
-    long = cat.load_categorical(long=True)
-    hand_only = cat.load_categorical(long=True, derived=False)
-    assert set(long["origin"]) == {"hand", "derived"} and set(hand_only["origin"]) == {"hand"}
-    keyed = long.set_index(["iso3", "variable"])
-    for rec in hand_only.head(50).itertuples(index=False):
-        assert keyed.loc[(rec.iso3, rec.variable), "value"] == rec.value  # hand wins
-    assert len(long) > len(hand_only)
-
-
-# ------------------------------------------------------------------------- reliability sample
-def _tool(name: str):
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parents[1] / "tools" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def test_reliability_sample_is_seeded_stratified_and_blind():
-    tool = _tool("reliability_sample")
-    isos = ["FRA", "DEU", "ITA", "ESP", "KEN", "GHA", "BRA", "CHL", "IND", "JPN", "KOR", "USA"]
-    long = _hand(*[(i, "ai_law", "true") for i in isos], ("FRA", "public_compute", "true"))
-    long["origin"] = "hand"
-    a = tool.draw(long, seed=7, share=0.10)
-    b = tool.draw(long, seed=7, share=0.10)
-    pd.testing.assert_frame_equal(a, b)
-    assert a.groupby("variable").size().to_dict() == {"ai_law": 2, "public_compute": 1}  # ceil(10 %), at least 1
-    assert list(a.columns) == ["iso3", "name", "variable", "origin"]  # no value, no source: a blind recoding
-    assert set(a["iso3"]) <= set(isos)
-    with pytest.raises(ValueError, match="share"):
-        tool.draw(long, share=0)
