@@ -1,21 +1,17 @@
-"""The rankings explorer: the Python reference aggregation (checked against the composite engine)
-and a safe, self-contained page."""
+"""The rankings explorer's Python reference aggregation (:mod:`sovai.explorer.formula`), checked by
+hand and against the composite engine."""
 
 from __future__ import annotations
 
-import json
-import re
 import warnings
-from html.parser import HTMLParser
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from sovai import composite
-from sovai.explorer import aggregate, map_paths, rank, render_explorer, views_from_results, write_explorer
-
-NAN = np.nan
+from sovai.explorer import aggregate, rank, views_from_results
+from tests.explorer.support import NAN, _layers
 
 
 def ranking(layer_scores, weights=None, aggregation="arithmetic", *, min_layers_share=0.7) -> pd.DataFrame:
@@ -23,13 +19,6 @@ def ranking(layer_scores, weights=None, aggregation="arithmetic", *, min_layers_
     s = aggregate(layer_scores, weights, aggregation, min_layers_share=min_layers_share)
     out = pd.DataFrame({"iso3": s.index.astype(str), "score": s.to_numpy(), "rank": rank(s).to_numpy()})
     return out.dropna(subset=["score"]).sort_values(["rank", "iso3"], kind="mergesort").reset_index(drop=True)
-
-
-def _layers() -> pd.DataFrame:
-    return pd.DataFrame(
-        {"a": [80.0, 20.0, 50.0, NAN], "b": [10.0, 60.0, 50.0, 40.0], "c": [30.0, 40.0, NAN, NAN]},
-        index=pd.Index(["AAA", "BBB", "CCC", "DDD"], name="iso3"),
-    )
 
 
 def test_aggregate_weighted_mean_over_available_layers_by_hand():
@@ -126,71 +115,3 @@ def test_reweighting_published_scores_equals_a_rerun_with_those_weights():
     np.testing.assert_allclose(mine["score"], rerun.overall["score"], rtol=1e-12)
     with pytest.raises(ValueError, match="geometric_rescale"):
         views_from_results({"x": _run(data, meta, aggregation_overall="geometric", geometric_rescale=True)})
-
-
-def _payload(page: str) -> dict:
-    m = re.search(r'<script type="application/json" id="explorer-data">(.*?)</script>', page, re.S)
-    assert m
-    return json.loads(m.group(1))
-
-
-class _Tags(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.tags: list[tuple[str, dict]] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-
-
-def test_page_is_self_contained_and_carries_the_views():
-    views = {"scale": _layers(), "intensity": _layers()[::-1] * 0.5}
-    page = render_explorer(views, names={"AAA": "Aland"}, weights={"a": 2}, world_map=None)
-    parser = _Tags()
-    parser.feed(page)
-    assert not [a for _t, a in parser.tags if "src" in a or "href" in a]  # nothing loaded from anywhere
-    assert "@import" not in page and "url(" not in page
-    data = _payload(page)
-    assert data["view_order"] == ["scale", "intensity"]
-    assert data["views"]["intensity"]["countries"] == ["AAA", "BBB", "CCC", "DDD"]  # sorted
-    assert data["views"]["intensity"]["scores"][0] == [40.0, 5.0, 15.0]
-    assert data["views"]["scale"]["scores"][3] == [None, 40.0, None]
-    assert data["weights"] == [2.0, 1.0, 1.0]
-    assert "innerHTML" not in page and "insertAdjacentHTML" not in page and "document.write" not in page
-    with pytest.raises(ValueError, match=r"views\['intensity'\]: layers"):
-        render_explorer({"scale": _layers(), "intensity": _layers()[["b", "a", "c"]]}, world_map=None)
-
-
-def test_hostile_names_are_not_live_markup(tmp_path):
-    evil = "<script>alert(1)</script><img src=x onerror=alert(2)>"
-    frame = _layers().rename(index={"AAA": evil})
-    page = render_explorer(
-        frame,
-        names={"BBB": evil},
-        layer_labels={"a": "</script><b>x</b>"},
-        title=evil,
-        notes="</script><script>alert(3)</script>",
-        meta={"source": evil},
-        world_map=None,
-    )
-    parser = _Tags()
-    parser.feed(page)
-    scripts = [a for t, a in parser.tags if t == "script"]
-    assert len(scripts) == 2 and scripts[0] == {"type": "application/json", "id": "explorer-data"}
-    assert not [t for t, _a in parser.tags if t in ("img", "b")]
-    assert not [a for _t, a in parser.tags for k in a if k.startswith("on")]
-    data = _payload(page)  # the data block holds the names as data, intact
-    assert data["names"]["BBB"] == evil and evil in data["views"]["scores"]["countries"]
-    assert data["notes"].startswith("</script>") and data["title"] == evil
-    path = write_explorer(tmp_path / "x" / "explorer.html", frame, world_map=None)
-    assert path.read_text(encoding="utf-8") == render_explorer(frame, world_map=None)
-
-
-def test_map_paths_and_page_size_and_determinism():
-    pytest.importorskip("pyogrio")
-    m = map_paths("110m")
-    assert {"USA", "CHN", "FRA", "NOR", "XKX"} <= set(m) and "ATA" not in m
-    assert all(d.startswith("M") and d.endswith("Z") for d in m.values())
-    a = render_explorer(_layers(), world_map=m)
-    assert a == render_explorer(_layers(), world_map=m)
-    assert len(a.encode()) < 1_500_000
