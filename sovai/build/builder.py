@@ -432,6 +432,9 @@ class Builder:
             source_nb = parameterize_notebook(
                 load_notebook_node(str(job.source)), job.params, kernel_name="python3", language="python"
             )
+            for cell in source_nb.cells:  # papermill gives the injected cell a random id: pages would differ
+                if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+                    cell["id"] = "injected-parameters"
             nbformat.write(source_nb, str(tmp_in))
             nb = pm.execute_notebook(
                 str(tmp_in),
@@ -452,7 +455,7 @@ class Builder:
             failed = False
         except PapermillExecutionError as exc:
             job.duration = time.perf_counter() - t0
-            failed_dir = self.cache / "failed"
+            failed_dir = self.cache / "failures"
             failed_dir.mkdir(parents=True, exist_ok=True)
             kept = failed_dir / f"{job.record_id}.ipynb"
             if tmp_nb.exists():

@@ -175,6 +175,7 @@ def run(
             mine[["layer", "score", "rank", "ranked"]]
             .style.format({"score": "{:.1f}", "rank": "{:.0f}"}, na_rep="no data")
             .hide(axis="index")
+            .set_uuid("layer_scores")  # a fixed id, not a random one: the page is byte-identical on rebuild
         )
         if len(mine):
             keep("layers", layer_chart(mine, name))
@@ -201,8 +202,10 @@ def run(
             "percentile": [data[p.name].rank(pct=True).get(iso3, pd.NA) * 100 if known else pd.NA for p in proxies],
         }
     )
-    driver_proxies = proxy_values.style.format({"value": "{:.3g}", "percentile": "{:.0f}"}, na_rep="no data").hide(
-        axis="index"
+    driver_proxies = (
+        proxy_values.style.format({"value": "{:.3g}", "percentile": "{:.0f}"}, na_rep="no data")
+        .hide(axis="index")
+        .set_uuid("driver_proxies")
     )
 
     # chokepoints and exposure
@@ -238,7 +241,9 @@ def run(
             f"Across the {len(choke)} highly concentrated inputs (chokepoints), on average "
             f"**{outside:.0f} %** of world supply is outside the bloc."
         )
-        exposure = exposed[EXPOSURE_COLUMNS].head(top_inputs).style.format(precision=1).hide(axis="index")
+        exposure = (
+            exposed[EXPOSURE_COLUMNS].head(top_inputs).style.format(precision=1).hide(axis="index").set_uuid("exposure")
+        )
 
     keep("locator", locator_map(iso3).fig)
     return ProfileResult(

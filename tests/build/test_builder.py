@@ -152,7 +152,7 @@ def test_failing_notebook_exits_1_names_cell_and_keeps_last_output(tmp_path, mon
     assert (proj.out / "tables" / "alpha.csv").read_text().splitlines()[1].startswith("7,")
     assert (proj.out / "html" / "03-gamma.html").read_bytes() == good_html
     assert (proj.out / "notebooks" / "03-gamma.ipynb").read_bytes() == good_nb
-    assert (proj.out / ".cache" / "failed" / "notebook-03-gamma.ipynb").exists()
+    assert (proj.out / ".cache" / "failures" / "notebook-03-gamma.ipynb").exists()
     manifest = json.loads((proj.out / "manifest.json").read_text())
     assert manifest["notebooks"]["03-gamma"]["status"].startswith("failed")
     assert "boom" in (proj.out / "index.html").read_text()
