@@ -76,7 +76,7 @@ def _read_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame | None, lis
             return None, [_problem(path, f"no sheet named {sheet!r}; sheets available: {sheets}")]
         if sheet is None:  # the first sheet with a country column (a README sheet may come first)
             for name in sheets:
-                head = pd.read_excel(path, sheet_name=name, dtype=str, nrows=0)
+                head = pd.read_excel(path, sheet_name=name, dtype=str, nrows=0, engine="openpyxl")
                 if {"iso3", "country"} & {str(c).strip().lower() for c in head.columns}:
                     sheet = name
                     break
@@ -87,7 +87,7 @@ def _read_table(path: Path, sheet: str | None) -> tuple[pd.DataFrame | None, lis
                         f"no sheet has an 'iso3' or 'country' column; sheets available: {sheets} (choose with --sheet)",
                     )
                 ]
-        df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
+        df = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False, engine="openpyxl")
         df = df.fillna("")
         df.attrs["lines"] = list(range(2, len(df) + 2))  # sheet rows: the header is row 1
     elif suffix in (".csv", ".txt", ""):

@@ -216,7 +216,7 @@ def test_fast_xlsx_reader_matches_pandas(tmp_path):
     path = tmp_path / "t.xlsx"
     wb.save(path)
     got = read_xlsx(path, "Data", header=1)
-    want = pd.read_excel(path, sheet_name="Data", header=1, keep_default_na=False, na_values=[""])
+    want = pd.read_excel(path, sheet_name="Data", header=1, keep_default_na=False, na_values=[""], engine="openpyxl")
     assert list(got.columns) == ["name", "code", 2024, "flag"] == list(want.columns)
     assert got["name"].tolist()[:2] == ["Namibia", "Côte d'Ivoire"] and pd.isna(got["name"].iloc[2])
     assert got["code"].iloc[0] == "NA" and pd.isna(got["code"].iloc[1])  # "NA" stays a string
