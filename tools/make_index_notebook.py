@@ -17,6 +17,10 @@ NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 
 def index_notebook_text(readme: str) -> str:
     """The JSON text of the index notebook for the README text ``readme``."""
+    # nbformat -> jsonschema would import the optional rfc3987_syntax, which compiles a grammar
+    # at import (2 s of this tool's 3.5 s); nbformat's schema checks no IRI format
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     import nbformat
     from nbformat.v4 import new_markdown_cell, new_notebook
 
