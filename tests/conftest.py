@@ -33,6 +33,7 @@ def pytest_collection_modifyitems(config, items):
         if item.get_closest_marker("xdist_group") is None:
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
 
+
 #: The profile the session build adds to the notebooks.
 FAST_BUILD_PROFILE = "DEU"
 
