@@ -37,8 +37,8 @@ under a second (``benchmarks/bench_composite.py``).
 Modules: :mod:`~sovai.composite.config` (choices, :class:`CompositeConfig`,
 :class:`CompositeResult`), :mod:`~sovai.composite.steps` (indicator steps),
 :mod:`~sovai.composite.evaluator` (the vectorised evaluator), :mod:`~sovai.composite.pipeline`
-(:func:`run` as a few stage functions), :mod:`~sovai.composite.uncertainty` (Monte Carlo, Sobol,
-leave-one-out), :mod:`~sovai.composite.tables` (output tables),
+(:func:`run` as a few stage functions), :mod:`~sovai.composite.diagnostics` (effective weights,
+coherence), :mod:`~sovai.composite.uncertainty` (Monte Carlo, Sobol, leave-one-out), :mod:`~sovai.composite.tables` (output tables),
 :mod:`~sovai.composite.compare` (comparison with another index), :mod:`~sovai.composite.plots`.
 Every public name is importable from ``sovai.composite``.
 """

@@ -17,13 +17,13 @@ from sovai.composite.config import (
     CompositeResult,
     CompositeWarning,
 )
+from sovai.composite.diagnostics import _coherence, _effective_weights
 from sovai.composite.evaluator import _agg_code, _evaluate, _Prepared
 from sovai.composite.steps import (
     _layer_order,
     _pca_weights,
     _prepare_meta,
     _validate_weights,
-    cronbach_alpha,
     impute,
     normalise,
     rank_rows,
@@ -876,64 +876,6 @@ def _nominal_weights(
         w_layer = np.ones(nL) / nL
         log.append("weights: equal layer weights")
     return w_ind, w_layer
-
-
-def _r2(a: np.ndarray, b: np.ndarray) -> float:
-    ok = ~(np.isnan(a) | np.isnan(b))
-    if ok.sum() < 3 or np.std(a[ok]) == 0 or np.std(b[ok]) == 0:
-        return float("nan")
-    return float(np.corrcoef(a[ok], b[ok])[0, 1] ** 2)
-
-
-def _effective_weights(Xn, layer_sc, score, meta, ind_ids, layer_ids, w_ind, w_layer):
-    lpos = {lay: i for i, lay in enumerate(layer_ids)}
-    lw = np.array([w_layer[lpos[lay]] for lay in meta["layer"]])
-    eff = w_ind * lw
-    r2 = np.array([_r2(Xn[:, j], score) for j in range(len(ind_ids))])
-    tot = np.nansum(r2)
-    weights = pd.DataFrame(
-        {
-            "indicator": ind_ids,
-            "layer": meta["layer"].to_numpy(),
-            "indicator_weight": w_ind,
-            "layer_weight": lw,
-            "nominal_effective": eff / eff.sum(),
-            "r2_overall": r2,
-            "importance": r2 / tot if tot > 0 else np.nan,
-        }
-    )
-    lr2 = np.array([_r2(layer_sc[:, i], score) for i in range(len(layer_ids))])
-    ltot = np.nansum(lr2)
-    layer_w = pd.DataFrame(
-        {"layer": layer_ids, "nominal": w_layer, "r2_overall": lr2, "importance": lr2 / ltot if ltot > 0 else np.nan}
-    )
-    return weights, layer_w
-
-
-def _coherence(Xn, layer_sc, score, meta, ind_ids, layer_ids, countries, use: str = "pairwise"):
-    X = pd.DataFrame(Xn, columns=ind_ids)
-    Lsc = pd.DataFrame(layer_sc, columns=layer_ids)
-    rows = []
-    for j, i in enumerate(ind_ids):
-        lay = meta["layer"].iloc[j]
-        rows.append(
-            {
-                "indicator": i,
-                "layer": lay,
-                "r_layer": X[i].corr(Lsc[lay]),
-                "r_overall": X[i].corr(pd.Series(score)),
-            }
-        )
-    alpha = {}
-    for lay in layer_ids:
-        cols = [i for i, ll in zip(ind_ids, meta["layer"]) if ll == lay]
-        alpha[lay] = cronbach_alpha(X[cols].to_numpy(), use=use)
-    return {
-        "indicator_correlations": X.corr(),
-        "layer_correlations": Lsc.corr(),
-        "indicator_vs_layer": pd.DataFrame(rows),
-        "cronbach_alpha": pd.Series(alpha, name="cronbach_alpha"),
-    }
 
 
 def run_panel(
