@@ -34,7 +34,10 @@ Rules (codebook ``protocol`` per variable has the same text):
     R&D-only, forthcoming, proposal, council / commission / institute entries excluded). Never
     false: the database holds what governments submit.
 ``national_ai_strategy_year``
-    The GIRAI 2026 approval year of an adopted strategy (same title rule), leaving out documents
+    The GIRAI 2026 approval year of an adopted strategy, or the release year of a draft strategy
+    (status Draft, type "Draft framework": a draft released for comment is a published strategy;
+    ALB and LKA measured 2026-12-03, and where the hand codings also give a year for a draft, KHM
+    and ZAF agree, KWT is one year earlier) (same title rule), leaving out documents
     marked as updates (2.0, refresh, second edition, phase) and documents dated 2024 or later for
     countries that already had a national AI policy document in GIRAI 2024 (the date is then of a
     successor). Only where ``national_ai_strategy`` is true after the merge. Measured against the

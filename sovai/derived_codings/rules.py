@@ -185,7 +185,10 @@ def strategy_year_candidates(
                 rows.append({"iso3": rec.iso3, "year": int(rec.year), "origin": "oecd", "title": rec.title})
     had_2023 = set() if nap24 is None else set(nap24.loc[nap24["exists"].fillna(False).astype(bool), "iso3"])
     for rec in nap.itertuples(index=False):
-        if rec.status != "Adopted" or rec.type not in ("Strategy", "Policy") or not is_strategy_title(rec.title):
+        adopted = rec.status == "Adopted" and rec.type in ("Strategy", "Policy")
+        # a draft released for comment is a published strategy (codebook); its date is the release date
+        draft = rec.status == "Draft" and rec.type == "Draft framework"
+        if not (adopted or draft) or not is_strategy_title(rec.title):
             continue
         m = re.match(r"(\d{4})", str(rec.approval))
         if m is None or _has(rec.title, _UPDATE):
@@ -209,7 +212,7 @@ def rule_strategy_year(candidates: pd.DataFrame, strategy_true: set[str]) -> pd.
         folder, key = keys[first["origin"]]
         out.append(
             dict(iso3=iso3, variable="national_ai_strategy_year", value=str(int(first["year"])), evidence="derived",
-                 note=f"approval year of the national AI strategy document in {first['origin']}: '{first['title']}' "
+                 note=f"approval year (release year for a draft) of the national AI strategy document in {first['origin']}: '{first['title']}' "
                  "(an earlier first strategy missing from the dataset would make it later than the true year)",
                  rule="strategy_year", **_cite(folder, key))
         )  # fmt: skip

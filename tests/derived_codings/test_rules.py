@@ -100,6 +100,18 @@ def test_strategy_year_skips_updates_and_successors():
     assert dc.rule_strategy_year(cand, {"AZE"})["iso3"].tolist() == ["AZE"]  # only where the strategy is true
 
 
+def test_strategy_year_of_a_draft_is_its_release_year_and_draft_laws_give_none():
+    n = nap(
+        ("LKA", "Draft", "Draft framework", "National Strategy on AI (Draft Strategy for Public Consultation)", "2024-09-02"),
+        ("AGO", "Draft", "Draft framework", "Draft Law on Artificial Intelligence (Angola)", "2025-09-01"),
+        ("LSO", "Draft", "Draft framework", "Artificial Intelligence Policy and Implementation Plan (Second Draft)", "2025-01-21"),
+        ("MNG", "No framework", "No framework", None, None),
+    )  # fmt: skip
+    years = dc.rule_strategy_year(dc.strategy_year_candidates(None, n), {"LKA", "AGO", "LSO", "MNG"})
+    assert dict(zip(years["iso3"], years["value"], strict=True)) == {"LKA": "2024"}  # a law, an update: no year
+    assert "release year for a draft" in years["note"].iloc[0]
+
+
 # ------------------------------------------------------------------------------ public compute
 def test_top500_government_segment_is_true_weather_and_industry_are_not():
     systems = pd.DataFrame(
