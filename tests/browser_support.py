@@ -29,6 +29,11 @@ CHROMIUM_ARGS = [
 LOCAL_SCHEMES = ("file", "data", "about", "blob")
 
 
+def off_machine(urls) -> list[str]:
+    """The URLs among ``urls`` that would leave the machine."""
+    return [u for u in urls if urlparse(u).scheme not in LOCAL_SCHEMES]
+
+
 def find_chromium() -> str | None:
     """``$SOVAI_CHROMIUM``, ``/usr/bin/chromium`` or ``chromium`` on the PATH, whichever exists first."""
     for candidate in (os.environ.get("SOVAI_CHROMIUM"), "/usr/bin/chromium", shutil.which("chromium")):
@@ -61,7 +66,7 @@ class WatchedPage:
 
     def network(self) -> list[str]:
         """Requested URLs that would leave the machine."""
-        return [u for u in self.requests if urlparse(u).scheme not in LOCAL_SCHEMES]
+        return off_machine(self.requests)
 
 
 def watch(browser, path: Path, **page_options) -> WatchedPage:

@@ -13,18 +13,18 @@
 
 import ast
 import json
-import re
 import sys
 from pathlib import Path
 
+from sovai.build.notebooks import NOTEBOOK_RE  # the build's own rule for a report notebook's name
+
 REQUIRED = {"output_dir", "seed", "fast"}
-REPORT_NOTEBOOK = re.compile(r"^\d{2}-[a-z0-9-]+$")
 MAX_DESCRIPTION = 160
 
 
 def check_metadata(nb_path: Path, nb: dict) -> list[str]:
     """Problems with a report notebook's ``metadata.sovai`` (title, description, depends_on)."""
-    if not REPORT_NOTEBOOK.match(nb_path.stem):
+    if not NOTEBOOK_RE.match(nb_path.stem):
         return []
     meta = nb.get("metadata", {}).get("sovai")
     if not isinstance(meta, dict):

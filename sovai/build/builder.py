@@ -128,6 +128,7 @@ class Builder:
         self.out = Path(out).resolve()
         self.cache = self.out / ".cache"
         self.records_dir = self.cache / "records"
+        self.failures_dir = self.cache / "failures"  # failure records, failed notebooks, kernel logs
         self.jobs = max(1, int(jobs or os.cpu_count() or 1))
         self.force = force
         self.data_dir = Path(data_dir) if data_dir is not None else paths.DATA_DIR
@@ -154,7 +155,7 @@ class Builder:
             return None
 
     def _failure_path(self, record_id: str) -> Path:
-        return self.cache / "failures" / f"{record_id}.json"
+        return self.failures_dir / f"{record_id}.json"
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -455,13 +456,12 @@ class Builder:
             failed = False
         except PapermillExecutionError as exc:
             job.duration = time.perf_counter() - t0
-            failed_dir = self.cache / "failures"
-            failed_dir.mkdir(parents=True, exist_ok=True)
-            kept = failed_dir / f"{job.record_id}.ipynb"
+            self.failures_dir.mkdir(parents=True, exist_ok=True)
+            kept = self.failures_dir / f"{job.record_id}.ipynb"
             if tmp_nb.exists():
                 os.replace(tmp_nb, kept)
             if slot.kernel_log.exists():
-                shutil.copyfile(slot.kernel_log, failed_dir / f"{job.record_id}.kernel.log")
+                shutil.copyfile(slot.kernel_log, self.failures_dir / f"{job.record_id}.kernel.log")
             first = next((ln for ln in str(exc.source).splitlines() if ln.strip()), "")
             job.status = "failed"
             job.error = (
@@ -599,8 +599,8 @@ class Builder:
                 if rec and self._outputs_exist(rec):
                     recs.append(rec)
         fails = []
-        if (self.cache / "failures").is_dir():
-            for p in sorted((self.cache / "failures").glob("*.json")):
+        if self.failures_dir.is_dir():
+            for p in sorted(self.failures_dir.glob("*.json")):
                 try:
                     fails.append(json.loads(p.read_text(encoding="utf-8")))
                 except (OSError, json.JSONDecodeError):

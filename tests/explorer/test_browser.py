@@ -9,14 +9,13 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from sovai import explorer as E
-from tests.browser_support import LOCAL_SCHEMES, launch, require_chromium, watch
+from tests.browser_support import launch, off_machine, require_chromium, watch
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -166,5 +165,5 @@ def test_explorer_in_a_real_browser(browser_page):
     assert page.evaluate("() => document.querySelectorAll('img').length") == 0
     assert EVIL in page.text_content("#body")
     assert not errors, f"console errors: {errors}"
-    network = [u for u in requests if urlparse(u).scheme not in LOCAL_SCHEMES]
+    network = off_machine(requests)
     assert not network and len(requests) == 1, requests  # the page itself only
