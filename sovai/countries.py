@@ -17,12 +17,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from functools import cache
 
 import pandas as pd
 
 from sovai import paths, registry
 from sovai.errors import InputFileError, UnknownCountryError
+from sovai.provenance import cache
 from sovai.sources._xlsx import read_excel
 
 #: World Bank CLASS edition used for region and income group.

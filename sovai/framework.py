@@ -32,13 +32,13 @@ Share totals (:func:`share_status`)
 from __future__ import annotations
 
 import io
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from sovai import paths
 from sovai.errors import InputFileError
+from sovai.provenance import lru_cache
 
 #: Percentage points around 100 that a share total may miss by rounding.
 ROUNDING_TOLERANCE = 2.0

@@ -59,12 +59,12 @@ import importlib
 import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from sovai.framework import TIMINGS, layer_ids, load_indicators, load_layers
+from sovai.provenance import cache
 
 #: Views of :func:`build_panel`.
 VIEWS = ("scale", "intensity")

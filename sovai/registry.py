@@ -16,11 +16,11 @@ import os
 import tempfile
 import tomllib
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 from sovai import paths
 from sovai.errors import DataIntegrityError, MissingDataError
+from sovai.provenance import cache
 
 
 @dataclass(frozen=True)

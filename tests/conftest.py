@@ -13,6 +13,13 @@ _ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("SOVAI_DATA_MIRROR", str((_ROOT.parent / "shared" / "data" / "raw").resolve()))
 os.environ.setdefault("MPLBACKEND", "Agg")
 
+# nbformat (imported by the notebook, lint and site tests) pulls in jsonschema, which compiles the
+# optional rfc3987_syntax grammars at import: 2.1 s per test process (measured 2026-12-03). The
+# build skips it the same way; nbformat's schema checks no IRI format.
+from sovai.build.kernels import skip_slow_optional_imports  # noqa: E402
+
+skip_slow_optional_imports()
+
 
 # --- one fast build for the whole session ---------------------------------------------------------
 # Every notebook-contract test reads the outputs of this one build instead of executing notebooks

@@ -638,6 +638,11 @@ def _display_path(p: Path) -> str:
         return str(p)
 
 
+#: sovai's own caches in the download folder: not sources (a hit reports the raw files it stands
+#: for, see :func:`sovai.provenance.note_keys`).
+OWN_CACHE_FOLDERS = frozenset({"parsed", "derived_codings"})
+
+
 def read_sources(read: Iterable[str], data_dir: Path) -> set[str]:
     """Registry folders (``worldbank_wdi``) and ``data/...`` files a notebook read."""
     out = set()
@@ -649,7 +654,7 @@ def read_sources(read: Iterable[str], data_dir: Path) -> set[str]:
                 rel = path.relative_to(root)
             except ValueError:
                 continue
-            if len(rel.parts) > 1:
+            if len(rel.parts) > 1 and rel.parts[0] not in OWN_CACHE_FOLDERS:
                 out.add(rel.parts[0])
             break
         else:

@@ -24,6 +24,15 @@ def _install_tracker() -> None:
     out = os.environ.get("SOVAI_BUILD_OUT", "")
     reads = tuple(p for p in os.environ.get("SOVAI_BUILD_READS", "").split(os.pathsep) if p)
     fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    from sovai import provenance
+
+    def log_read(path: str) -> None:
+        if path not in _READS_LOGGED:  # once per notebook (a cached result reports its reads on every hit)
+            _READS_LOGGED.add(path)
+            os.write(fd, b"R\t" + path.encode("utf-8", "replace") + b"\n")
+
+    # reads go through sovai.provenance, which also reports them again when a cached result is reused
+    provenance.install(log_read, reads)
 
     def hook(event: str, args: tuple) -> None:
         if event == "open":
@@ -35,10 +44,17 @@ def _install_tracker() -> None:
             return
         if not isinstance(path, str):
             return
-        if path.startswith(out) if writing else path.startswith(reads):
-            os.write(fd, ("W" if writing else "R").encode() + b"\t" + path.encode("utf-8", "replace") + b"\n")
+        if writing:
+            if path.startswith(out):
+                os.write(fd, b"W\t" + path.encode("utf-8", "replace") + b"\n")
+        else:
+            provenance.saw(path)
 
     sys.addaudithook(hook)
+
+
+#: Input files already logged for the notebook now running (emptied by :func:`reset`).
+_READS_LOGGED: set[str] = set()
 
 
 def _snapshot() -> None:
@@ -107,3 +123,4 @@ def reset(shell) -> None:
     gc.collect()
     gc.freeze()
     shell.execution_count = 1
+    _READS_LOGGED.clear()

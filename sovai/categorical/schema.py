@@ -11,11 +11,11 @@ grades. It reads no coding file, validates no value and derives nothing: that is
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 from sovai import paths
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 
 CODEBOOK_PATH = paths.CATEGORICAL_DIR / "codebook.yaml"
 CODINGS_DIR = paths.CATEGORICAL_DIR / "codings"

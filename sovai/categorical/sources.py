@@ -10,7 +10,6 @@ nor count them over the codings (:func:`~sovai.categorical.summaries.source_qual
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -18,6 +17,7 @@ import pandas as pd
 
 from sovai import paths
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 
 SOURCE_QUALITY_PATH = paths.CATEGORICAL_DIR / "source_quality.csv"
 #: Quality classes of ``source_quality.csv``, strongest first.

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sovai import paths, registry
+from sovai import paths, provenance, registry
 from sovai.derived_codings.rules import (
     DERIVED_COLUMNS,
     oecd_strategy_documents,
@@ -137,10 +137,13 @@ def derived_codings(*, use_cache: bool = True) -> pd.DataFrame:
 
     key = cache_key()
     if use_cache and key in _MEMO:
+        provenance.note_keys(input_keys())
         return _MEMO[key].copy()
     file = _cache_file()
     if use_cache and file.exists():
         out = pd.read_csv(file, dtype="string", keep_default_na=False).replace("", pd.NA)
+        # a build lists the datasets the cached layer was derived from among the notebook's sources
+        provenance.note_keys(input_keys())
     else:
         frames = rule_frames()
         out = combine(pd.concat(list(frames.values()), ignore_index=True))

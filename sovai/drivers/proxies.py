@@ -15,13 +15,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sovai.drivers.common import DriverModelError
+from sovai.provenance import cache
 
 #: U.S. bilateral/Pacific collective-defence treaty allies outside NATO (ANZUS: AUS, NZL; U.S.–Japan;
 #: U.S.–ROK; U.S.–Philippines; Manila Pact: THA). The Rio Treaty is not counted (several members

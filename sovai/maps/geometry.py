@@ -9,11 +9,12 @@ countries are in focus or draw anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
 from matplotlib.path import Path
+
+from sovai.provenance import cache
 
 #: Default projection: Equal Earth (equal-area), centred on Greenwich.
 DEFAULT_CRS = "EPSG:8857"

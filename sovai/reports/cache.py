@@ -13,11 +13,12 @@ import pickle
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from sovai import provenance
 from sovai.atomic import atomic_write_bytes
 
-_MEMO: dict[str, Any] = {}
+_MEMO: dict[str, _Entry] = {}
 
 
 def cached_result(name: str, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -52,7 +53,7 @@ def cached_result(name: str, func: Callable[..., Any], *args: Any, **kwargs: Any
         ).encode()
     ).hexdigest()[:20]
     if key in _MEMO:
-        return _MEMO[key]
+        return _reuse(_MEMO[key])
     path = Path(folder) / f"{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}-{key}.pkl"
     path.parent.mkdir(parents=True, exist_ok=True)
     # one computation per key across parallel kernels: the others wait for its pickle
@@ -66,14 +67,32 @@ def cached_result(name: str, func: Callable[..., Any], *args: Any, **kwargs: Any
         if path.exists():
             try:
                 with open(path, "rb") as fh:
-                    _MEMO[key] = pickle.load(fh)
-                    return _MEMO[key]
+                    entry = pickle.load(fh)
+                if isinstance(entry, _Entry):
+                    _MEMO[key] = entry
+                    return _reuse(entry)
             except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-                path.unlink(missing_ok=True)
-        value = func(*args, **kwargs)
-        _MEMO[key] = value
+                pass
+            path.unlink(missing_ok=True)
+        with provenance.capture() as reads:
+            value = func(*args, **kwargs)
+        entry = _Entry(value, tuple(sorted(reads)))
+        _MEMO[key] = entry
         try:
-            atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            atomic_write_bytes(path, pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
         except (pickle.PicklingError, TypeError, AttributeError):
             pass  # not picklable: kept in memory only
     return value
+
+
+class _Entry(NamedTuple):
+    """A cached value and the input files its computation read (reported again on every reuse,
+    so the kernel that reuses it lists the same sources as the one that computed it)."""
+
+    value: Any
+    reads: tuple[str, ...]
+
+
+def _reuse(entry: _Entry) -> Any:
+    provenance.replay(entry.reads)
+    return entry.value

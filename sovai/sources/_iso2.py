@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
+
+from sovai.provenance import cache
 
 
 @cache

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from sovai import paths, registry
+from sovai import paths, provenance, registry
 
 
 def parsed(keys: str | Sequence[str], tag: str, parse: Callable[[], pd.DataFrame]) -> pd.DataFrame:
@@ -33,6 +33,7 @@ def parsed(keys: str | Sequence[str], tag: str, parse: Callable[[], pd.DataFrame
             with path.open("rb") as fh:
                 frame = pickle.load(fh)
             if isinstance(frame, pd.DataFrame):
+                provenance.note_keys(keys)  # the raw files this parse stands for (a build's sources)
                 return frame
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
             pass

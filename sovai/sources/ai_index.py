@@ -9,11 +9,10 @@ with a by-country value are countries. Non-country entities map to ``null`` in
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from sovai.countries import to_iso3
+from sovai.provenance import cache
 from sovai.sources._common import read_csv, tidy
 
 FILES = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +17,7 @@ import pandas as pd
 from sovai import registry
 from sovai.countries import to_iso3
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 
 KEY = "cloud_regions/regions__telegeography_cim.cue"
 

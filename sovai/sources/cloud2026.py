@@ -8,13 +8,13 @@ world count. Region countries come as ISO 3166-1 alpha-2 (``location.countryCode
 from __future__ import annotations
 
 import json
-from functools import cache
 
 import pandas as pd
 
 from sovai import registry
 from sovai.countries import reference_table
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 
 KEY = "cloud_regions_2026/regions.json"
 

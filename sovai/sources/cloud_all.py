@@ -10,10 +10,9 @@ censuses of these providers' public regions: a country hosting none has 0 region
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
+from sovai.provenance import cache
 from sovai.sources import cloud, cloud2026
 
 #: 2026-list providers already in the TeleGeography map.

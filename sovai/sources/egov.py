@@ -9,11 +9,10 @@ E-Participation Index, each 0–1. Taiwan, Kosovo and Palestine are not covered.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from sovai.countries import to_iso3
+from sovai.provenance import cache
 from sovai.sources._common import read_csv
 
 FOLDER = "un_egov_survey"

@@ -29,11 +29,10 @@ ML hardware (:func:`load_ml_hardware`)
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from sovai.countries import to_iso3
+from sovai.provenance import cache
 from sovai.sources._common import TIDY_COLUMNS, read_csv
 
 SOURCE_ID = "epoch"

@@ -15,10 +15,9 @@ organisations are in that country (no other country, no "Multinational").
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
+from sovai.provenance import cache
 from sovai.sources import epoch
 from sovai.sources._common import TIDY_COLUMNS
 

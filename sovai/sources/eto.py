@@ -27,13 +27,13 @@ market share of each input (``provision.csv``). This module reads it into tidy f
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pandas as pd
 
 from sovai import registry
 from sovai.countries import to_iso3
 from sovai.framework import ROUNDING_TOLERANCE, share_status
+from sovai.provenance import cache
 from sovai.sources._common import TIDY_COLUMNS, read_csv
 
 FOLDER = "eto_chip_explorer"

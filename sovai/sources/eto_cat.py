@@ -11,11 +11,10 @@ absent from a file means no records, not a measured zero (missing).
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from sovai.countries import to_iso3
+from sovai.provenance import cache
 from sovai.sources._common import read_csv
 
 FOLDER = "eto_country_activity_tracker"

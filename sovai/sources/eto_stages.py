@@ -17,10 +17,9 @@ a segment counts 0 there (ETO lists every provider with a share): a census.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
+from sovai.provenance import cache
 from sovai.sources import eto
 from sovai.sources._common import TIDY_COLUMNS
 

@@ -16,12 +16,12 @@ composite AI index and are never read by sovai as inputs.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pandas as pd
 
 from sovai import registry
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 from sovai.sources._common import require_columns
 from sovai.sources._xlsx import read_excel
 

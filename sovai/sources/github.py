@@ -8,10 +8,9 @@ Location is by IP address (VPNs distort it); China is under-covered (domestic pl
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
+from sovai.provenance import cache
 from sovai.sources._common import read_csv
 from sovai.sources._iso2 import map_iso2
 

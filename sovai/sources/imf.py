@@ -14,13 +14,13 @@ groups (mapped to null, dropped) and a "©IMF, 2025" footer. Values after 2024 a
 from __future__ import annotations
 
 import warnings
-from functools import cache
 
 import pandas as pd
 
 from sovai import registry
 from sovai.countries import to_iso3
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 
 SOURCE = "imf"
 FILES = {

@@ -10,10 +10,9 @@ top-coded (12 countries at 100).
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
+from sovai.provenance import cache
 from sovai.sources._common import keep_reference_codes, read_csv
 
 FOLDER = "itu_idi_gci_2024"

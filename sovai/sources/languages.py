@@ -14,13 +14,12 @@ CLDR carries no year; the tidy ``year`` is the year of the babel release's CLDR 
 
 from __future__ import annotations
 
-from functools import cache
-
 import babel
 import pandas as pd
 from babel.core import get_global
 
 from sovai.countries import reference_table
+from sovai.provenance import cache
 
 CLDR_NOTE = f"Unicode CLDR via babel {babel.__version__}"
 OFFICIAL = {"official", "de_facto_official"}

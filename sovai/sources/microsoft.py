@@ -8,12 +8,11 @@ so the tidy ``year`` is the period's calendar year and ``period`` is kept in :fu
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from sovai.countries import to_iso3
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 from sovai.sources._common import read_csv
 
 KEY = "microsoft_ai_diffusion/AI_Diffusion_Q12026_Update.csv"

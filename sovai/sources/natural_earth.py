@@ -27,13 +27,13 @@ How the Natural Earth quirks are handled (see ``../shared/data/raw/natural_earth
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Literal
 
 import geopandas as gpd
 import pandas as pd
 
 from sovai import registry
+from sovai.provenance import cache
 
 #: Registry key of each available scale.
 SCALES = {

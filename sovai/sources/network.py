@@ -12,13 +12,13 @@
 from __future__ import annotations
 
 import json
-from functools import cache
 
 import pandas as pd
 
 from sovai import registry
 from sovai.countries import reference_table, to_iso3
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 
 IXP_KEY = "ixp_peeringdb_pch_he/ixps.json"
 CABLE_PREFIX = "telegeography_submarine_cables/api/v3/country/"

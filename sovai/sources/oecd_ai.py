@@ -9,11 +9,10 @@ mapped to ``null`` in ``data/countries/oecd_ai.countries.json``; the EU is kept 
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from sovai.countries import to_iso3
+from sovai.provenance import cache
 from sovai.sources._common import read_csv
 
 KEY = "oecd_ai_policy_initiatives/master_dataset.csv"

@@ -9,12 +9,12 @@ missing country has at most that many: a **census with absent ≈ 0** (``missing
 from __future__ import annotations
 
 import json
-from functools import cache
 
 import pandas as pd
 
 from sovai import registry
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 from sovai.sources._iso2 import map_iso2
 
 FILES = {

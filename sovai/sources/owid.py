@@ -7,10 +7,9 @@ Rows with an empty code are regional aggregates (e.g. "ASEAN (Ember)") and are d
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
+from sovai.provenance import cache
 from sovai.sources._common import keep_reference_codes, read_csv, tidy
 
 #: Columns of ``share-elec-by-source.csv`` that count as low-carbon generation.

@@ -7,10 +7,9 @@ sources, data infrastructure; the overall SPI is their mean and is not loaded.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
+from sovai.provenance import cache
 from sovai.sources._common import keep_reference_codes, read_csv
 
 KEY = "worldbank_spi_2021/SPI_index.csv"

@@ -9,13 +9,13 @@ classification: Academic, Research, Government, Industry, Vendor, Others.
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pandas as pd
 
 from sovai import registry
 from sovai.countries import to_iso3
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 from sovai.sources._common import require_columns
 from sovai.sources._xlsx import read_excel
 

@@ -9,13 +9,12 @@ that the result equals :func:`sovai.sources.top500.load`. Licence: see :mod:`sov
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from sovai import registry
 from sovai.countries import to_iso3
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 from sovai.sources import top500
 from sovai.sources._common import require_columns
 from sovai.sources._parsed import parsed

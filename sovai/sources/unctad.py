@@ -9,11 +9,10 @@ dummies are wrong (see SOURCE.md) and are not read.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 from sovai.sources._common import read_csv
 
 KEY = "unctad_cyberlaw_tracker/data.csv"

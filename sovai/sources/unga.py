@@ -9,12 +9,11 @@ default CC0); cite the authors.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from sovai import registry
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 from sovai.sources._common import keep_reference_codes
 
 KEY = "unga_ideal_points/IdealpointsJuly2025.dta"

@@ -8,12 +8,11 @@ the panel where WDI has no value. Years **2024–2100 only**, all projections fr
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from sovai import registry
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 from sovai.sources._common import keep_reference_codes, require_columns
 from sovai.sources._parsed import parsed
 from sovai.sources._xlsx import read_xlsx

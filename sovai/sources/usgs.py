@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 import pandas as pd
 
 from sovai.countries import to_iso3
 from sovai.errors import UnknownCountryError
 from sovai.framework import share_status
+from sovai.provenance import cache
 from sovai.sources._common import TIDY_COLUMNS, read_csv
 
 KEY = "usgs_mcs2025_world/MCS2025_World_Data.csv"

@@ -23,11 +23,11 @@ Indicators (2024 estimates; reserves as of 2024):
 from __future__ import annotations
 
 import re
-from functools import cache
 
 import pandas as pd
 
 from sovai.countries import to_iso3
+from sovai.provenance import cache
 from sovai.sources import usgs
 from sovai.sources._common import TIDY_COLUMNS, read_csv
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from functools import cache
 
 import pandas as pd
 
 from sovai import registry
+from sovai.provenance import cache
 from sovai.sources._common import keep_reference_codes, read_csv, tidy
 
 SOURCE = "worldbank_wdi"

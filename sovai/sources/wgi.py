@@ -8,11 +8,10 @@ are ``".."``.
 
 from __future__ import annotations
 
-from functools import cache
-
 import pandas as pd
 
 from sovai import registry
+from sovai.provenance import cache
 from sovai.sources._common import keep_reference_codes, require_columns
 from sovai.sources._parsed import parsed
 from sovai.sources._xlsx import read_xlsx

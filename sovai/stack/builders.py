@@ -10,13 +10,13 @@ check the declarations (:mod:`sovai.stack.declared`) and does not assemble the s
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from sovai import framework, paths
 from sovai.errors import InputFileError
+from sovai.provenance import cache
 
 
 def _frame(

@@ -8,10 +8,10 @@ concentration or chokepoint (:mod:`sovai.stack.tables`).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 
 import pandas as pd
 
+from sovai.provenance import cache
 from sovai.stack.builders import BUILDERS, SOURCE_GROUPS
 from sovai.stack.declared import _check_declared, declared_inputs
 

@@ -11,11 +11,11 @@ does not build shares (:mod:`sovai.stack.shares`) or redo the arithmetic
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
 
 import pandas as pd
 
 from sovai import framework, registry
+from sovai.provenance import cache
 from sovai.stack.arithmetic import HHI_HIGH, SIGNIFICANT_SHARE, _isna, concentration
 from sovai.stack.declared import declared_inputs
 from sovai.stack.shares import input_shares

@@ -44,14 +44,20 @@ def test_every_notebook_builds_in_fast_mode(fast_build):
         page = (out / "profiles" / "DEU.html").read_text()
         assert "Germany" in page and "data:image/png;base64" in page
         assert external_resources(page) == []
+        record = json.loads((out / ".cache" / "records" / "profile-DEU.json").read_text())
+        sources = set(record["sources"])
+        # the profile's ranking, drivers and codings sources, not only the country tables
+        assert {"worldbank_wdi", "top500", "data/categorical/codebook.yaml"} <= sources, sorted(sources)
+        assert not sources & {"parsed", "derived_codings"}  # sovai's own caches are not sources
 
 
 @pytest.mark.xdist_group("fast_build")
 @pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in notebooks/")
 def test_warm_kernels_give_the_bytes_of_fresh_kernels(fast_build, tmp_path, monkeypatch):
     """Warm kernels shared by several notebooks (the default, used by the session build) must give
-    the same bytes as a fresh kernel per notebook: every notebook that ran in a warm kernel is
-    re-run, each in a fresh kernel, in a copy of the build (so it reads the same upstream tables)."""
+    the same bytes, and record the same sources, as a fresh kernel per notebook: every notebook
+    that ran in a warm kernel is re-run, each in a fresh kernel, in a copy of the build (so it
+    reads the same upstream tables)."""
     warm = [p.stem for p in NOTEBOOKS if fast_build.record(p.stem)["warm_kernel"]]
     # two workers start with fresh kernels; every later notebook runs in a warm one
     assert len(warm) >= len(NOTEBOOKS) - 2, warm
@@ -68,6 +74,9 @@ def test_warm_kernels_give_the_bytes_of_fresh_kernels(fast_build, tmp_path, monk
         f for files in entries.values() for f in files if (fast_build.out / f).read_bytes() != (fresh / f).read_bytes()
     ]
     assert changed == []
+    # and the same sources: a warm kernel's cached results report the files they were read from
+    sources = {s: fast_build.record(s)["sources"] for s in warm}
+    assert sources == {s: rerun.record(s)["sources"] for s in warm}
 
 
 #: Headline numbers recorded from a fast build (tools/record_headlines.py); compared within the
