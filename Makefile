@@ -22,11 +22,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Create .venv and install sovai with its test/dev extras
 
+# Bytecode caching on for the tests even where the environment turns it off
+# (PYTHONDONTWRITEBYTECODE): every test worker and notebook kernel otherwise recompiles sovai and
+# re-rewrites the test modules' asserts (collection alone 8.6 s per worker). Measured 2026-12-03 on
+# 2 cores: 100 s -> 97 s on a clean checkout, 89 s once the caches exist (__pycache__ is ignored by git).
 test: $(STAMP) ## Run the test suite (unit, data, notebooks in fast mode)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -q
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -q
 
 coverage: $(STAMP) ## The test suite with a line-coverage report of sovai/ (tracing adds ~45 s on 2 cores)
-	$(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -q --cov=sovai --cov-report=term:skip-covered
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest -n $(JOBS) --dist loadgroup -q --cov=sovai --cov-report=term:skip-covered
 
 lint: $(STAMP) ## ruff (lint + import order) and a check that notebooks carry no outputs
 	$(BIN)/ruff check sovai tests benchmarks tools
