@@ -75,17 +75,10 @@ def load_categorical(
     if na_policy not in NA_POLICIES:
         raise ValueError(f"parameter 'na_policy': {na_policy!r} is not one of {NA_POLICIES}")
     use_derived = (path is None) if derived is None else bool(derived)
-    key = _cache_key(path, sheet, long, na_policy, use_derived)
+    key = _cache_key(path, sheet, use_derived)
     if key is not None and key in _LOADED:
-        frame, reads = _LOADED[key]
+        long_df, reads = _LOADED[key]
         provenance.replay(reads)  # a build lists the coding files among the notebook's sources
-        return frame.copy()
-    # the validated long form is shared by the wide and long results of every na_policy (validating
-    # the codings is the slow part: 0.8 s of the 01-data-overview notebook's two loads, measured)
-    long_key = None if key is None else (key[0], sheet, use_derived)
-    if long_key is not None and long_key in _LONG:
-        long_df, reads = _LONG[long_key]
-        provenance.replay(reads)
         long_df = long_df.copy()
     else:
         with provenance.capture() as captured:
@@ -94,17 +87,11 @@ def load_categorical(
                 from sovai import derived_codings
 
                 long_df = derived_codings.merge(long_df, derived_codings.derived_codings())
-        reads = frozenset(captured)
-        if long_key is not None:
-            if len(_LONG) >= 4:
-                _LONG.pop(next(iter(_LONG)))
-            _LONG[long_key] = (long_df.copy(), reads)
-    result = long_df if long else to_wide(long_df[long_df["iso3"] != "EUU"], na_policy=na_policy)
-    if key is not None:
-        if len(_LOADED) >= 16:
-            _LOADED.pop(next(iter(_LOADED)))
-        _LOADED[key] = (result.copy(), reads)
-    return result
+        if key is not None:
+            if len(_LOADED) >= 8:
+                _LOADED.pop(next(iter(_LOADED)))
+            _LOADED[key] = (long_df.copy(), frozenset(captured))
+    return long_df if long else to_wide(long_df[long_df["iso3"] != "EUU"], na_policy=na_policy)
 
 
 def _hand_long(path, sheet: str | None) -> pd.DataFrame:
@@ -134,16 +121,15 @@ def derived_conflicts() -> pd.DataFrame:
     return derived_codings.conflicts(hand, derived_codings.derived_codings())
 
 
-#: Frames returned by :func:`load_categorical`, keyed by the files' paths, sizes and modification
-#: times (and the codebook's, and the derived layer's input hash): a notebook or profile that
-#: loads the codings again gets a copy instead of re-reading and re-validating them; an edited
-#: file is a new key.
+#: The validated long form (hand codings completed by the derived layer) and the input files it
+#: was read from, keyed by the files' paths, sizes and modification times (and the codebook's, and
+#: the derived layer's input hash): a notebook or profile that loads the codings again, in any
+#: shape or ``na_policy`` (the wide frame is derived from it in 0.03 s), gets a copy instead of
+#: re-reading and re-validating them; an edited file is a new key.
 _LOADED: dict[tuple, tuple[pd.DataFrame, frozenset[str]]] = {}
-#: The validated long form (hand codings completed by the derived layer) behind those frames.
-_LONG: dict[tuple, tuple[pd.DataFrame, frozenset[str]]] = {}
 
 
-def _cache_key(path, sheet: str | None, long: bool, na_policy: str, use_derived: bool = False) -> tuple | None:
+def _cache_key(path, sheet: str | None, use_derived: bool = False) -> tuple | None:
     try:
         stats = [(Path(f).resolve(), Path(f).stat()) for f in [*_files(path), CODEBOOK_PATH]]
         stamps = tuple((str(f), st.st_mtime_ns, st.st_size) for f, st in stats)
@@ -153,7 +139,7 @@ def _cache_key(path, sheet: str | None, long: bool, na_policy: str, use_derived:
         from sovai import derived_codings
 
         stamps += (("derived", derived_codings.cache_key()),)
-    return (stamps, sheet, long, na_policy, use_derived)
+    return (stamps, sheet, use_derived)
 
 
 def _finish_long(clean: pd.DataFrame) -> pd.DataFrame:
