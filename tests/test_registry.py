@@ -207,3 +207,24 @@ def test_data_list_cli(capsys):
 def test_bad_usage_exit_code_2():
     assert main(["data", "nonsense"]) == 2
     assert main([]) == 2
+
+
+def test_parsed_registry_is_kept_on_disk_and_an_edit_parses_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOVAI_CACHE_DIR", str(tmp_path / "cache"))
+    toml = tmp_path / "registry.toml"
+    toml.write_text(
+        '["demo/file.csv"]\nurl = "https://example.invalid/f"\nsha256 = "ab"\nsize = 1\nlicence = "CC0"\n'
+        'citation = "demo"\nnon_commercial = false\nlicence_flag = false\naccessed = "2026-12-03"\n'
+    )
+    first = registry.load_registry.__wrapped__(toml)
+    stored = list((tmp_path / "cache" / "registry").glob("*.pkl"))
+    assert len(stored) == 1 and first["demo/file.csv"].sha256 == "ab"
+    monkeypatch.setattr(registry.tomllib, "loads", lambda text: pytest.fail("parsed although stored"))
+    assert registry.load_registry.__wrapped__(toml) == first
+    monkeypatch.undo()
+    monkeypatch.setenv("SOVAI_CACHE_DIR", str(tmp_path / "cache"))
+    toml.write_text(toml.read_text().replace('"ab"', '"cd"'))  # an edit: a new key, parsed again
+    assert registry.load_registry.__wrapped__(toml)["demo/file.csv"].sha256 == "cd"
+    stored[0].write_bytes(b"not a pickle")  # an unreadable stored copy is parsed around, not trusted
+    toml.write_text(toml.read_text().replace('"cd"', '"ab"'))
+    assert registry.load_registry.__wrapped__(toml) == first

@@ -640,7 +640,7 @@ def _display_path(p: Path) -> str:
 
 #: sovai's own caches in the download folder: not sources (a hit reports the raw files it stands
 #: for, see :func:`sovai.provenance.note_keys`).
-OWN_CACHE_FOLDERS = frozenset({"parsed", "derived_codings"})
+OWN_CACHE_FOLDERS = frozenset({"parsed", "derived_codings", "validated_codings", "registry"})
 
 
 def read_sources(read: Iterable[str], data_dir: Path) -> set[str]:

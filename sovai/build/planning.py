@@ -65,11 +65,11 @@ class Job:
 
 def load_yaml(path: Path) -> dict[str, Any]:
     """A YAML parameter file as a mapping (``{}`` when empty); ``ValueError`` naming the file otherwise."""
-    import yaml
+    from sovai import _yaml
 
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        data = _yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except _yaml.YAMLError as exc:
         raise ValueError(f"{path}: invalid YAML: {exc}") from exc
     if data is None:
         return {}

@@ -82,7 +82,7 @@ def load_categorical(
         long_df = long_df.copy()
     else:
         with provenance.capture() as captured:
-            long_df = _hand_long(path, sheet)
+            long_df = _stored_hand_long() if path is None else _hand_long(path, sheet)
             if use_derived:
                 from sovai import derived_codings
 
@@ -106,6 +106,67 @@ def _hand_long(path, sheet: str | None) -> pd.DataFrame:
         )
     out = _finish_long(clean)
     out["origin"] = pd.array(["hand"] * len(out), dtype="string")
+    return out
+
+
+#: Registry keys of the raw country tables that validation reads (through :mod:`sovai.countries`).
+_COUNTRY_KEYS = ("country_codes/country-codes.csv", "un_m49/UNSD-M49-en.csv", "world_bank_class/CLASS.xlsx")
+
+
+def _validation_inputs() -> list[Path]:
+    """The project files that the validation of our codings reads (besides the raw country tables)."""
+    from sovai import paths
+
+    return [*_files(None), CODEBOOK_PATH, paths.COUNTRIES_DIR / "aliases.json", paths.COUNTRIES_DIR / "memberships.csv"]
+
+
+def _validation_code() -> list[Path]:
+    here = Path(__file__).resolve().parent  # the sovai.categorical package
+    return [*sorted(here.glob("*.py")), here.parent / "countries.py"]
+
+
+def _stored_hand_long() -> pd.DataFrame:
+    """:func:`_hand_long` of our codings, kept on disk between processes.
+
+    Validating the 30-odd coding files takes 1.3-2.1 s, and every fresh process paid it: each
+    notebook kernel of a build, each test worker, each CLI run (measured 2026-12-03, 2 cores). The
+    validated long form is pickled under ``SOVAI_CACHE_DIR/validated_codings/`` with a key of the
+    bytes of every input (coding files, codebook, country aliases and memberships, the pinned
+    hashes of the raw country tables) and of the validating code, so an edit to any of them
+    validates again; an invalid file is never stored (it raises). A hit reports the same inputs
+    to a build as a computation does.
+    """
+    import hashlib
+    import pickle
+
+    from sovai import paths, registry
+    from sovai.atomic import atomic_write_bytes
+
+    inputs = _validation_inputs()
+    h = hashlib.sha256()
+    for f in [*inputs, *_validation_code()]:
+        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    for key in _COUNTRY_KEYS:
+        h.update(f"{key}={registry.entry(key).sha256}\n".encode())
+    h.update(f"pandas={pd.__version__}".encode())  # the pickle's format
+    file = paths.cache_dir() / "validated_codings" / f"long-{h.hexdigest()[:20]}.pkl"
+    out = None
+    if file.exists():
+        try:
+            with file.open("rb") as fh:
+                out = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
+            out = None
+    if not isinstance(out, pd.DataFrame):
+        out = _hand_long(None, None)
+        try:
+            atomic_write_bytes(file, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:  # a read-only cache folder: validate again next time
+            pass
+    # the files validation reads (on a hit they are not opened): a build lists them as sources
+    for f in inputs:
+        provenance.saw(str(f))
+    provenance.note_keys(_COUNTRY_KEYS)
     return out
 
 

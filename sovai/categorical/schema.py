@@ -34,12 +34,12 @@ EVIDENCE_GRADES = ("stated", "listed", "absent_from_complete_sources", "inferred
 @cache
 def codebook(path: str | Path | None = None) -> dict:
     """The parsed codebook (``data/categorical/codebook.yaml``), checked for completeness."""
-    import yaml
+    from sovai import _yaml
 
     path = Path(path) if path else CODEBOOK_PATH
     try:
-        book = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
+        book = _yaml.safe_load(path.read_text(encoding="utf-8"))
+    except _yaml.YAMLError as exc:
         raise InputFileError(path, f"invalid YAML: {exc}") from exc
     for name, spec in book.get("variables", {}).items():
         missing = [k for k in ("type", "definition", "coding_rule", "false_means", "sources_checked") if k not in spec]

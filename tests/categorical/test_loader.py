@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -127,3 +128,30 @@ def test_evidence_column_optional_and_loaded(tmp_path):
     assert without["evidence"].isna().all()  # absent column = not graded (NA)
     shares = cat.evidence_shares(long).set_index("evidence")
     assert shares.loc["stated", "n_values"] == 1 and shares.loc["absent_from_complete_sources", "share"] == 0.5
+
+
+def test_validated_codings_are_kept_on_disk_and_any_edit_validates_again(tmp_path, monkeypatch):
+    from sovai import provenance
+    from sovai.categorical import loader
+
+    monkeypatch.setenv("SOVAI_CACHE_DIR", str(tmp_path / "cache"))
+    first = loader._stored_hand_long()
+    assert len(list((tmp_path / "cache" / "validated_codings").glob("long-*.pkl"))) == 1
+    pd.testing.assert_frame_equal(first, loader._hand_long(None, None))
+    # a hit validates nothing, gives the same frame and reports the inputs validation reads
+    seen: list[str] = []
+    monkeypatch.setattr(loader, "_hand_long", lambda *a: pytest.fail("validated although stored"))
+    provenance.install(seen.append, ["/"])
+    try:
+        pd.testing.assert_frame_equal(loader._stored_hand_long(), first)
+    finally:
+        provenance.uninstall()
+    assert {str(f) for f in loader._validation_inputs()} <= set(seen)
+    assert any(s.endswith("country-codes.csv") for s in seen) and any(s.endswith("CLASS.xlsx") for s in seen)
+    # an edited input (here: a copy of the codebook standing in for it) is a new key
+    book = tmp_path / "codebook.yaml"
+    book.write_text(cat.CODEBOOK_PATH.read_text() + "\n# edited\n")
+    inputs = [f for f in loader._validation_inputs() if f != cat.CODEBOOK_PATH] + [book]
+    monkeypatch.setattr(loader, "_validation_inputs", lambda: inputs)
+    with pytest.raises(pytest.fail.Exception, match="validated although stored"):
+        loader._stored_hand_long()

@@ -91,9 +91,7 @@ def write_reference_pages(out: str | Path) -> list[Path]:
 
     Skipped when both pages are newer than the documents, the codebook and this module (a
     no-change rebuild stays fast: no YAML or Markdown work)."""
-    import yaml
-
-    from sovai import paths
+    from sovai import _yaml, paths
     from sovai.atomic import atomic_write_text
 
     out = Path(out)
@@ -105,5 +103,5 @@ def write_reference_pages(out: str | Path) -> list[Path]:
         return targets
     return [
         atomic_write_text(targets[0], render_methods(paths.DOCS_DIR)),
-        atomic_write_text(targets[1], render_codebook(yaml.safe_load(book.read_text(encoding="utf-8")))),
+        atomic_write_text(targets[1], render_codebook(_yaml.safe_load(book.read_text(encoding="utf-8")))),
     ]

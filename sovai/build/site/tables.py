@@ -69,9 +69,9 @@ class TableInfo:
 @cache
 def load_dictionary(path: Path = COLUMNS_FILE) -> dict[str, Any]:
     """``columns.yaml`` as ``{"columns": {...}, "patterns": [(regex, text)], "tables": {...}}``."""
-    import yaml
+    from sovai import _yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
+    data = _yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
     data = data or {}
     patterns = [(re.compile(p), str(text)) for p, text in (data.get("patterns") or {}).items()]
     return {"columns": data.get("columns") or {}, "patterns": patterns, "tables": data.get("tables") or {}}
