@@ -22,8 +22,6 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import special
-from scipy.stats import qmc
 
 from sovai.composite.config import FACTORS, CompositeConfig
 from sovai.composite.evaluator import _evaluate, _Prepared
@@ -117,6 +115,8 @@ class _Samplers:
             out[:] = w
             return out
         a = self.kappa * w[pos]
+        from scipy import special  # imported where used: scipy.stats costs 0.7-1.0 s per process
+
         z = special.ndtri(np.clip(U[:, pos], 1e-12, 1 - 1e-12))
         g = a * np.maximum(1.0 - 1.0 / (9.0 * a) + z / (3.0 * np.sqrt(a)), 1e-6) ** 3  # Wilson–Hilferty
         out[:, pos] = g / g.sum(axis=1, keepdims=True)
@@ -205,6 +205,8 @@ def _sensitivity(
     names = list(samplers.dims)
     sizes = [samplers.dims[f] for f in names]
     D = sum(sizes)
+    from scipy.stats import qmc  # imported here: the maps and profiles import this module, never sample
+
     sob = qmc.Sobol(d=2 * D, scramble=True, seed=np.random.default_rng(cfg.seed + 1))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
