@@ -109,6 +109,9 @@ def _hand_long(path, sheet: str | None) -> pd.DataFrame:
     return out
 
 
+#: Validated long forms kept on disk (the newest; older ones are removed when a new one is written).
+_KEEP_STORED = 4
+
 #: Registry keys of the raw country tables that validation reads (through :mod:`sovai.countries`).
 _COUNTRY_KEYS = ("country_codes/country-codes.csv", "un_m49/UNSD-M49-en.csv", "world_bank_class/CLASS.xlsx")
 
@@ -161,6 +164,10 @@ def _stored_hand_long() -> pd.DataFrame:
         out = _hand_long(None, None)
         try:
             atomic_write_bytes(file, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
+            # each edit of a coding file writes a new entry (about 0.6 MB): keep the newest few
+            stale = sorted(file.parent.glob("long-*.pkl"), key=lambda f: f.stat().st_mtime_ns)[:-_KEEP_STORED]
+            for old in stale:
+                old.unlink(missing_ok=True)
         except OSError:  # a read-only cache folder: validate again next time
             pass
     # the files validation reads (on a hit they are not opened): a build lists them as sources

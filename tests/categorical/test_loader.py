@@ -155,3 +155,21 @@ def test_validated_codings_are_kept_on_disk_and_any_edit_validates_again(tmp_pat
     monkeypatch.setattr(loader, "_validation_inputs", lambda: inputs)
     with pytest.raises(pytest.fail.Exception, match="validated although stored"):
         loader._stored_hand_long()
+
+
+def test_only_the_newest_validated_codings_are_kept(tmp_path, monkeypatch):
+    import os
+
+    from sovai.categorical import loader
+
+    monkeypatch.setenv("SOVAI_CACHE_DIR", str(tmp_path))
+    folder = tmp_path / "validated_codings"
+    folder.mkdir()
+    for i in range(6):  # entries of earlier versions of the codings, oldest first
+        old = folder / f"long-old{i}.pkl"
+        old.write_bytes(b"x")
+        os.utime(old, ns=(10**18 + i, 10**18 + i))
+    loader._stored_hand_long()
+    kept = sorted(p.name for p in folder.glob("long-*.pkl"))
+    assert len(kept) == loader._KEEP_STORED
+    assert "long-old5.pkl" in kept and "long-old0.pkl" not in kept
