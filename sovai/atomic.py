@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
+
+T = TypeVar("T")
 
 
 @cache
@@ -42,3 +46,29 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
 def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
     """Write UTF-8 text atomically."""
     return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def stored_pickle(path: Path | None, compute: Callable[[], T], *, valid: Callable[[object], bool]) -> tuple[T, bool]:
+    """The object pickled at ``path`` if it loads and is ``valid``, else ``compute()`` stored there.
+
+    The one disk store of sovai's caches (parsed spreadsheets, the validated codings, the parsed
+    registry), each keyed by a hash of its inputs in the file name. An unreadable or stale copy is
+    computed around, never trusted; a folder that cannot be written just means computing again
+    next time. ``path=None`` (no usable cache folder) only computes. Returns ``(value, hit)``.
+    """
+    import pickle
+
+    if path is not None and path.is_file():
+        try:
+            value = pickle.loads(path.read_bytes())
+            if valid(value):
+                return value, True
+        except Exception:  # noqa: BLE001 - truncated, foreign or from another version: compute
+            pass
+    value = compute()
+    if path is not None:
+        try:
+            atomic_write_bytes(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass
+    return value, False

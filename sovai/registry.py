@@ -15,6 +15,7 @@ import hashlib
 import os
 import tempfile
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def load_registry(path: Path = paths.REGISTRY_FILE) -> dict[str, Entry]:
     in ``SOVAI_CACHE_DIR/registry/`` under a hash of the file's bytes and of the entry's fields: any
     edit parses it again.
     """
-    import pickle
+    from sovai.atomic import stored_pickle
 
     data = Path(path).read_bytes()
     try:
@@ -60,23 +61,29 @@ def load_registry(path: Path = paths.REGISTRY_FILE) -> dict[str, Entry]:
         stored: Path | None = paths.cache_dir() / "registry" / f"{digest}.pkl"
     except Exception:  # noqa: BLE001 - no usable cache folder: parse every time
         stored = None
-    if stored is not None and stored.is_file():
-        try:
-            reg = pickle.loads(stored.read_bytes())
-            if isinstance(reg, dict) and all(isinstance(e, Entry) for e in reg.values()):
-                return reg
-        except Exception:  # noqa: BLE001 - an unreadable stored copy: parse
-            pass
-    raw = tomllib.loads(data.decode("utf-8"))
-    reg = {key: Entry(key=key, **spec) for key, spec in raw.items()}
-    if stored is not None:
-        from sovai.atomic import atomic_write_bytes
 
-        try:
-            atomic_write_bytes(stored, pickle.dumps(reg, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:  # a read-only cache folder: parse again next time
-            pass
-    return reg
+    def parse() -> dict[str, Entry]:
+        return {key: Entry(key=key, **spec) for key, spec in tomllib.loads(data.decode("utf-8")).items()}
+
+    def valid(reg: object) -> bool:
+        return isinstance(reg, dict) and all(isinstance(e, Entry) for e in reg.values())
+
+    return stored_pickle(stored, parse, valid=valid)[0]
+
+
+def inputs_digest(keys: Iterable[str] = (), files: Iterable[Path] = (), extra: str = "") -> str:
+    """A short hash of computation inputs: raw files by their pinned sha256, project files by content.
+
+    The key of sovai's disk caches (the derived codings layer, the validated codings): any re-pinned
+    raw file, edited project file or code file (pass its path) gives a new key.
+    """
+    h = hashlib.sha256()
+    for key in keys:
+        h.update(f"{key}={entry(key).sha256}\n".encode())
+    for f in files:
+        h.update(f.name.encode() + b"\0" + Path(f).read_bytes())
+    h.update(extra.encode())
+    return h.hexdigest()[:20]
 
 
 def entry(key: str) -> Entry:

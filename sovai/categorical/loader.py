@@ -139,37 +139,18 @@ def _stored_hand_long() -> pd.DataFrame:
     validates again; an invalid file is never stored (it raises). A hit reports the same inputs
     to a build as a computation does.
     """
-    import hashlib
-    import pickle
-
     from sovai import paths, registry
-    from sovai.atomic import atomic_write_bytes
+    from sovai.atomic import stored_pickle
 
     inputs = _validation_inputs()
-    h = hashlib.sha256()
-    for f in [*inputs, *_validation_code()]:
-        h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
-    for key in _COUNTRY_KEYS:
-        h.update(f"{key}={registry.entry(key).sha256}\n".encode())
-    h.update(f"pandas={pd.__version__}".encode())  # the pickle's format
-    file = paths.cache_dir() / "validated_codings" / f"long-{h.hexdigest()[:20]}.pkl"
-    out = None
-    if file.exists():
-        try:
-            with file.open("rb") as fh:
-                out = pickle.load(fh)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-            out = None
-    if not isinstance(out, pd.DataFrame):
-        out = _hand_long(None, None)
-        try:
-            atomic_write_bytes(file, pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
-            # each edit of a coding file writes a new entry (about 0.6 MB): keep the newest few
-            stale = sorted(file.parent.glob("long-*.pkl"), key=lambda f: f.stat().st_mtime_ns)[:-_KEEP_STORED]
-            for old in stale:
-                old.unlink(missing_ok=True)
-        except OSError:  # a read-only cache folder: validate again next time
-            pass
+    key = registry.inputs_digest(_COUNTRY_KEYS, [*inputs, *_validation_code()], f"pandas={pd.__version__}")
+    file = paths.cache_dir() / "validated_codings" / f"long-{key}.pkl"
+    out, hit = stored_pickle(file, lambda: _hand_long(None, None), valid=lambda v: isinstance(v, pd.DataFrame))
+    if not hit:
+        # each edit of a coding file writes a new entry (about 0.6 MB): keep the newest few
+        stale = sorted(file.parent.glob("long-*.pkl"), key=lambda f: f.stat().st_mtime_ns)[:-_KEEP_STORED]
+        for old in stale:
+            old.unlink(missing_ok=True)
     # the files validation reads (on a hit they are not opened): a build lists them as sources
     for f in inputs:
         provenance.saw(str(f))

@@ -11,7 +11,6 @@ rule (:mod:`sovai.derived_codings.rules`) and does not merge the layer into the 
 
 from __future__ import annotations
 
-import hashlib
 import io
 from pathlib import Path
 
@@ -62,12 +61,7 @@ def _code_files() -> list[Path]:
 
 def cache_key() -> str:
     """A hash of the inputs of the derived layer: the pinned sha256 of each raw file and the code."""
-    h = hashlib.sha256()
-    for key in input_keys():
-        h.update(f"{key}={registry.entry(key).sha256}\n".encode())
-    for f in _code_files():
-        h.update(f.name.encode() + b"\0" + f.read_bytes())
-    return h.hexdigest()[:20]
+    return registry.inputs_digest(input_keys(), _code_files())
 
 
 def rule_frames() -> dict[str, pd.DataFrame]:

@@ -9,7 +9,6 @@ to parsing the file.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -19,7 +18,7 @@ from sovai import paths, provenance, registry
 
 def parsed(keys: str | Sequence[str], tag: str, parse: Callable[[], pd.DataFrame]) -> pd.DataFrame:
     """``parse()`` of the raw file(s) ``keys``, cached on disk by their pinned hashes and ``tag``."""
-    from sovai.atomic import atomic_write_bytes
+    from sovai.atomic import stored_pickle
 
     keys = [keys] if isinstance(keys, str) else list(keys)
     try:
@@ -28,19 +27,7 @@ def parsed(keys: str | Sequence[str], tag: str, parse: Callable[[], pd.DataFrame
         path = paths.cache_dir() / "parsed" / f"{sha[:16]}-{tag}.pkl"
     except Exception:  # noqa: BLE001 - no registry entry / no cache dir: just parse
         return parse()
-    if path.exists():
-        try:
-            with path.open("rb") as fh:
-                frame = pickle.load(fh)
-            if isinstance(frame, pd.DataFrame):
-                provenance.note_keys(keys)  # the raw files this parse stands for (a build's sources)
-                return frame
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-            pass
-    frame = parse()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass
+    frame, hit = stored_pickle(path, parse, valid=lambda value: isinstance(value, pd.DataFrame))
+    if hit:
+        provenance.note_keys(keys)  # the raw files this parse stands for (a build's sources)
     return frame
