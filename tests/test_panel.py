@@ -65,6 +65,46 @@ def test_snapshot_falls_back_to_the_only_edition():
     assert v.to_dict() == {"CCC": 7.0} and y.to_dict() == {"CCC": 2026.0}
 
 
+def _pandas_select(rows, *, year, window, timing):
+    """The pandas sort-and-group form that :func:`sovai.panel.select_values` replaced (reference)."""
+    lo, hi = window
+    end = min(hi, year)
+    r = rows[["iso3", "year", "value"]].dropna()
+    empty = pd.Series(dtype=float)
+
+    def last_of(frame, head=False):
+        g = frame.sort_values(["iso3", "year"]).groupby("iso3")
+        return (g.head(1) if head else g.tail(1)).set_index("iso3")
+
+    if timing == "annual_or_first":
+        if not (r["year"] <= end).any():
+            later = last_of(r[r["year"] >= lo], head=True)
+            return later["value"], later["year"], empty, empty
+        timing = "annual"
+    if timing == "annual":
+        last = last_of(r[(r["year"] >= lo) & (r["year"] <= end)])
+        before = last_of(r[r["year"] < lo])
+        return last["value"], last["year"], before["value"], before["year"]
+    if timing == "cumulative":
+        total = r[(r["year"] >= lo) & (r["year"] <= end)].groupby("iso3")["value"].sum()
+        return total, pd.Series(float(end), index=total.index), empty, empty
+    inw = r[(r["year"] >= lo) & (r["year"] <= hi)]
+    last = last_of(inw if not inw.empty else r)
+    return last["value"], last["year"], empty, empty
+
+
+@pytest.mark.parametrize("timing", ["annual", "annual_or_first", "cumulative", "snapshot"])
+@pytest.mark.parametrize(
+    "window, year", [((2019, 2025), 2024), ((2019, 2025), 2025), ((2030, 2031), 2030), ((1990, 1995), 1990)]
+)
+def test_selection_equals_the_pandas_form(timing, window, year):
+    rows = pd.concat([ROWS, ROWS.iloc[::-1].assign(iso3=lambda d: d["iso3"] + "X")], ignore_index=True)
+    got = P.select_values(rows, year=year, window=window, timing=timing)
+    want = _pandas_select(rows, year=year, window=window, timing=timing)
+    for g, w in zip(got, want):
+        pd.testing.assert_series_equal(g, w, check_index_type=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # bad input (no data needed)
 # ---------------------------------------------------------------------------------------------
@@ -159,6 +199,25 @@ def test_taiwan_denominators_come_from_un_and_imf_and_are_documented(panels):
     assert any("denominator gdp" in m and "TWN" in m for m in scale.log)
     # Taiwan now has intensity values (per person / per GDP)
     assert inten.values.loc["TWN", "notable_models"] > 0 and inten.values.loc["TWN", "electricity_generation"] > 5_000
+
+
+def test_selection_equals_the_pandas_form_on_every_mirror_series():
+    """Every indicator and denominator of the real mirror, each timing, three windows: the numpy
+    selection gives the very Series (values, years, dtypes, index) the pandas form gave."""
+    series = [(rec.loader, rec.loader_indicator, rec.timing) for rec in framework.load_indicators().itertuples()]
+    series += [("sovai.sources.wdi:load", code, "annual") for code in P.DENOMINATOR_CODES.values()]
+    series += [(spec, ind, "annual_or_first") for spec, ind, _ in P.DENOMINATOR_FALLBACKS.values()]
+    checked = 0
+    for spec, indicator, timing in series:
+        rows, problem = P._load_series(spec, indicator)
+        assert rows is not None, problem
+        for year, window in ((2024, (2019, 2025)), (2020, (2015, 2021)), (2024, (2017, 2023))):
+            got = P.select_values(rows, year=year, window=window, timing=timing)
+            want = _pandas_select(rows, year=year, window=window, timing=timing)
+            for g, w in zip(got, want):
+                pd.testing.assert_series_equal(g, w, check_index_type=True)
+            checked += 1
+    assert checked >= 3 * 50
 
 
 def test_panels_for_every_year_have_the_same_indicator_set():
