@@ -168,18 +168,28 @@ def _takes_codes(spec: str) -> bool:
 
 
 @cache
-def _selected(spec: str, indicator: str, year: int, window: tuple[int, int], timing: str):
-    """:func:`select_values` on a loader's rows, memoised (callers never modify the result)."""
+def _sorted_series(spec: str, indicator: str) -> tuple[_ByCountry | None, str | None]:
+    """A loader's rows of one indicator sorted by country and year, once per process."""
     rows, problem = _load_series(spec, indicator)
     if rows is None:
         return None, problem
-    return select_values(rows, year=year, window=window, timing=timing), None
+    return _ByCountry(rows[["iso3", "year", "value"]].dropna()), None
+
+
+@cache
+def _selected(spec: str, indicator: str, year: int, window: tuple[int, int], timing: str):
+    """:func:`select_values` on a loader's rows, memoised (callers never modify the result)."""
+    by, problem = _sorted_series(spec, indicator)
+    if by is None:
+        return None, problem
+    return _select(by, year=year, window=window, timing=timing), None
 
 
 def clear_cache() -> None:
     """Forget the cached loader results (e.g. after changing the data mirror)."""
     _call_loader.cache_clear()
     _takes_codes.cache_clear()
+    _sorted_series.cache_clear()
     _selected.cache_clear()
 
 
@@ -202,11 +212,15 @@ def select_values(
     call, and a ranking with its ranks over time makes about 400 calls, measured 2026-12-03).
     ``tests/test_panel.py`` checks it against that pandas form on every indicator of the mirror.
     """
+    return _select(_ByCountry(rows[["iso3", "year", "value"]].dropna()), year=year, window=window, timing=timing)
+
+
+def _select(by: _ByCountry, *, year: int, window: tuple[int, int], timing: str):
+    """:func:`select_values` on rows already sorted by country and year."""
     lo, hi = window
     end = min(hi, year)
-    r = rows[["iso3", "year", "value"]].dropna()
+    r = by.rows
     empty = pd.Series(dtype=float)
-    by = _ByCountry(r)
     if timing == "annual_or_first":
         if not (by.year <= end).any():
             return (*by.pick(by.year >= lo, last=False), empty, empty)
